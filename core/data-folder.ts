@@ -1,0 +1,52 @@
+// The data folder (BLUEPLANE_HOME): created private (0700), and the per-install secret that
+// keys every hash (HMAC-SHA-256), created once with mode 0600 and never overwritten.
+import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+export const SECRET_FILE = 'secret.key';
+export const SPOOL_FOLDER = 'spool';
+
+/** Creates the folder (and parents) if needed; a folder we create is 0700. Returns the path. */
+export function ensurePrivateFolder(path: string): string {
+  const created = mkdirSync(path, { recursive: true, mode: 0o700 });
+  if (created !== undefined) chmodSync(path, 0o700);
+  return path;
+}
+
+export function spoolFolder(home: string): string {
+  return join(home, SPOOL_FOLDER);
+}
+
+function readSecret(path: string): Buffer | undefined {
+  try {
+    const hex = readFileSync(path, 'utf8').trim();
+    return /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Returns the install secret, creating it on first use. Safe when many hooks start at once:
+ * the secret is written to a private temp file and hard-linked into place, so a reader never
+ * sees a half-written file and the first writer wins.
+ */
+export function loadOrCreateSecret(home: string): Buffer {
+  const path = join(ensurePrivateFolder(home), SECRET_FILE);
+  const existing = readSecret(path);
+  if (existing) return existing;
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temp);
+  }
+  const secret = readSecret(path);
+  if (!secret) throw new Error(`${path} does not hold a valid secret; delete it to let Blueplane create a new one`);
+  return secret;
+}
