@@ -1,0 +1,160 @@
+// How the hook behaves as a process: silent when Cursor runs Claude's hooks, exit 0 and a spooled
+// event when the IDE kills it mid-flight, small bundles with builtins only, and it still works on
+// an older system Node.
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { builtHookPath, ensureBuiltHooks, runHookProcess, systemNode } from '../support/hook-process.ts';
+import { startRedis } from '../support/redis-server.ts';
+import type { PrivateRedis } from '../support/redis-server.ts';
+import { assertCleanExit, assertStreamEntry, hookEnv, loadFixture, readSpool, readSpooledEvents, tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
+import type { TempHome } from '../support/hook-fixtures.ts';
+
+const postToolUse = loadFixture('claude-hooks.docs.jsonl').find((f) => f.eventName === 'PostToolUse')!;
+const cursorFixtures = loadFixture('cursor-hooks.jsonl');
+
+describe('hooks: process behaviour', function () {
+  this.timeout(30_000);
+  let redis: PrivateRedis;
+  let home: TempHome;
+
+  before(async () => {
+    ensureBuiltHooks();
+    redis = await startRedis();
+  });
+  after(async () => redis?.stop());
+  beforeEach(() => {
+    home = tempHome();
+  });
+  afterEach(() => home.remove());
+
+  describe('Cursor running Claude Code hooks (third-party hooks toggle)', () => {
+    it('CURSOR_VERSION set → the Claude hook records nothing and prints nothing', async () => {
+      const prefix = uniquePrefix();
+      const run = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, redis.url, prefix, { CURSOR_VERSION: '3.3.30' }) });
+      assertCleanExit(run, 'claude');
+      assert.deepEqual(await redis.keys(`${prefix}*`), []);
+      assert.deepEqual(readSpool(home.path), []);
+    });
+
+    it('a payload with cursor_version → the Claude hook records nothing and prints nothing', async () => {
+      const prefix = uniquePrefix();
+      const run = await runHookProcess({ hook: 'claude', args: ['stop'], stdin: cursorFixtures[3]!.json, env: hookEnv(home.path, redis.url, prefix) });
+      assertCleanExit(run, 'claude');
+      assert.deepEqual(await redis.keys(`${prefix}*`), []);
+      assert.deepEqual(readSpool(home.path), []);
+    });
+
+    it('the Cursor hook itself records the event as usual, CURSOR_VERSION and all', async () => {
+      const prefix = uniquePrefix();
+      const run = await runHookProcess({ hook: 'cursor', args: ['stop'], stdin: cursorFixtures[3]!.json, env: hookEnv(home.path, redis.url, prefix, { CURSOR_VERSION: '3.3.30' }) });
+      assertCleanExit(run, 'cursor');
+      assert.equal((await redis.xrange(`${prefix}telemetry:events`)).length, 1);
+    });
+  });
+
+  describe('killed by the IDE', () => {
+    let silent: Server;
+    let silentUrl: string;
+    const sockets = new Set<Socket>();
+    before(async () => {
+      // Accepts and never answers: the hook sits in the XADD wait with its event built.
+      silent = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => {});
+        socket.on('close', () => sockets.delete(socket));
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const address = silent.address();
+      silentUrl = `redis://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    });
+    after(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+
+    /** Resolves at the next connection, i.e. once a hook has built its event and is sending it. */
+    function nextConnection(): Promise<void> {
+      return new Promise((resolve) => silent.once('connection', () => resolve()));
+    }
+
+    for (const [hook, signal] of [
+      ['claude', 'SIGTERM'],
+      ['cursor', 'SIGTERM'],
+      ['claude', 'SIGINT'],
+    ] as const) {
+      it(`${hook}: ${signal} while waiting for Redis → the built event is spooled, exit 0`, async () => {
+        const patient = tempHome({ hook: { redisTimeoutMs: 10_000 } });
+        try {
+          const connected = nextConnection();
+          const run = await runHookProcess({
+            hook,
+            args: ['PostToolUse'],
+            stdin: postToolUse.json,
+            env: hookEnv(patient.path, silentUrl, uniquePrefix()),
+            onSpawn: (pid) => void connected.then(() => process.kill(pid, signal)),
+          });
+          assertCleanExit(run, hook);
+          assert.ok(run.wallMs < 5000, `exited on the signal (${run.wallMs.toFixed(0)} ms)`);
+          const [event, ...rest] = readSpooledEvents(patient.path);
+          assert.equal(rest.length, 0);
+          assert.equal(event?.hook_type, 'PostToolUse');
+          assert.equal(event?.session_id, postToolUse.payload.session_id);
+        } finally {
+          patient.remove();
+        }
+      });
+    }
+
+    it('cursor: SIGTERM while stdin is still open and empty → exit 0 with `{}`, nothing recorded', async () => {
+      const prefix = uniquePrefix();
+      const run = await runHookProcess({
+        hook: 'cursor',
+        args: ['stop'],
+        keepStdinOpen: true,
+        env: hookEnv(home.path, redis.url, prefix),
+        onSpawn: (pid) => void setTimeout(() => process.kill(pid, 'SIGTERM'), 300),
+      });
+      assertCleanExit(run, 'cursor');
+      assert.ok(run.wallMs < 1200, `exited on the signal, before the stdin deadline (${run.wallMs.toFixed(0)} ms)`);
+      assert.deepEqual(await redis.keys(`${prefix}*`), []);
+    });
+  });
+
+  describe('the bundles', () => {
+    for (const hook of ['claude', 'cursor'] as const) {
+      it(`dist/hooks/${hook}.js is small, has a shebang, and requires node builtins only (no ioredis)`, () => {
+        const path = builtHookPath(hook);
+        const text = readFileSync(path, 'utf8');
+        assert.ok(statSync(path).size < 64 * 1024, `${statSync(path).size} bytes`);
+        assert.ok(text.startsWith('#!/usr/bin/env node\n'));
+        assert.ok(!/ioredis/i.test(text));
+        const required = [...text.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+        const allowed = new Set(['fs', 'net', 'crypto', 'path', 'os', 'buffer'].flatMap((name) => [name, `node:${name}`]));
+        assert.deepEqual(
+          required.filter((name) => !allowed.has(name)),
+          [],
+        );
+        assert.ok(!/child_process|\btls\b|worker_threads/.test(required.join(' ')));
+      });
+    }
+  });
+
+  describe('an older runtime', () => {
+    const otherNode = systemNode();
+
+    for (const hook of ['claude', 'cursor'] as const) {
+      it(`${hook}: runs on the system Node (${otherNode ?? 'none found'}) too`, async function () {
+        if (!otherNode) this.skip();
+        const prefix = uniquePrefix();
+        const fixture = hook === 'claude' ? postToolUse : cursorFixtures[2]!;
+        const run = await runHookProcess({ hook, node: otherNode!, args: [fixture.eventName!], stdin: fixture.json, env: hookEnv(home.path, redis.url, prefix) });
+        assertCleanExit(run, hook);
+        const entries = await redis.xrange(`${prefix}telemetry:events`);
+        assert.equal(entries.length, 1);
+        assertStreamEntry(entries[0]!, hook === 'claude' ? 'claude_code' : 'cursor');
+      });
+    }
+  });
+});

@@ -1,0 +1,114 @@
+// When Redis cannot take the event (down, silent, TLS-only URL), nothing is lost and the IDE does
+// not wait: the hook appends one line to the spool and exits 0 quickly.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { ensureBuiltHooks, runHookProcess } from '../support/hook-process.ts';
+import type { HookName, HookRun } from '../support/hook-process.ts';
+import { closedPortUrl } from '../support/redis-server.ts';
+import { assertCleanExit, hookEnv, loadFixture, readSpool, readSpooledEvents, tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
+import type { TempHome } from '../support/hook-fixtures.ts';
+import { DEFAULT_HOOK_LIMITS } from '../../core/config.ts';
+import { spoolFileName } from '../../core/spool/spool-writer.ts';
+
+const claudeFixtures = loadFixture('claude-hooks.docs.jsonl');
+const cursorFixtures = loadFixture('cursor-hooks.jsonl');
+const postToolUse = claudeFixtures.find((f) => f.eventName === 'PostToolUse')!;
+
+describe('hooks: Redis unavailable → spool', function () {
+  this.timeout(60_000);
+  let home: TempHome;
+  let downUrl: string;
+
+  before(async () => {
+    ensureBuiltHooks();
+    downUrl = await closedPortUrl();
+  });
+  beforeEach(() => {
+    home = tempHome();
+  });
+  afterEach(() => home.remove());
+
+  it('spools one valid envelope per event, for every fixture payload of both hooks, in the hour files', async () => {
+    const runs: Array<[HookName, string, string | undefined]> = [
+      ...claudeFixtures.map((f) => ['claude', f.json, f.eventName] as [HookName, string, string | undefined]),
+      ...cursorFixtures.map((f) => ['cursor', f.json, f.eventName] as [HookName, string, string | undefined]),
+    ];
+    const before = new Date();
+    for (const [hook, json, name] of runs) {
+      const run = await runHookProcess({ hook, args: name ? [name] : [], stdin: json, env: hookEnv(home.path, downUrl, uniquePrefix()) });
+      assertCleanExit(run, hook);
+      assert.ok(run.wallMs < DEFAULT_HOOK_LIMITS.stdinTimeoutMs, `Redis down took ${run.wallMs.toFixed(0)} ms`);
+    }
+    const after = new Date();
+    const lines = readSpool(home.path);
+    assert.equal(lines.length, runs.length);
+    const events = readSpooledEvents(home.path);
+    assert.equal(events.filter((e) => e.platform === 'claude_code').length, claudeFixtures.length);
+    assert.equal(events.filter((e) => e.platform === 'cursor').length, cursorFixtures.length);
+    assert.equal(new Set(events.map((e) => e.event_id)).size, runs.length, 'every event has its own id');
+    for (const { file } of lines) {
+      const platform = file.startsWith('cursor') ? 'cursor' : 'claude_code';
+      assert.ok([spoolFileName(platform, before), spoolFileName(platform, after)].includes(file), `${file} is named for the current UTC hour`);
+    }
+  });
+
+  it('30 hooks at once write exactly 30 whole lines', async () => {
+    const runs = await Promise.all(
+      Array.from({ length: 30 }, () => runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, downUrl, uniquePrefix()) })),
+    );
+    for (const run of runs) assertCleanExit(run, 'claude');
+    const events = readSpooledEvents(home.path, 'claude_code');
+    assert.equal(events.length, 30);
+    assert.equal(new Set(events.map((e) => e.event_id)).size, 30);
+    assert.ok(events.every((e) => e.hook_type === 'PostToolUse' && e.session_id === postToolUse.payload.session_id));
+  });
+
+  describe('a Redis that accepts the connection and never answers', () => {
+    let server: Server;
+    let url: string;
+    const sockets = new Set<Socket>();
+    before(async () => {
+      server = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => {});
+        socket.on('close', () => sockets.delete(socket));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      url = `redis://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    });
+    after(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    for (const hook of ['claude', 'cursor'] as const) {
+      it(`${hook}: gives up at the Redis deadline, spools, exits 0`, async () => {
+        const home2 = tempHome({ hook: { redisTimeoutMs: 300 } });
+        try {
+          const run = await runHookProcess({ hook, args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home2.path, url, uniquePrefix()) });
+          assertCleanExit(run, hook);
+          assert.ok(run.wallMs >= 300, `waited the Redis deadline (${run.wallMs.toFixed(0)} ms)`);
+          assert.ok(run.wallMs < 1500, `and no longer (${run.wallMs.toFixed(0)} ms)`);
+          assert.equal(readSpooledEvents(home2.path).length, 1);
+        } finally {
+          home2.remove();
+        }
+      });
+    }
+  });
+
+  it('a rediss:// (TLS) URL is not tried by the hook: the event is spooled right away', async () => {
+    const run: HookRun = await runHookProcess({ hook: 'cursor', args: ['stop'], stdin: cursorFixtures[3]!.json, env: hookEnv(home.path, 'rediss://127.0.0.1:6380', uniquePrefix()) });
+    assertCleanExit(run, 'cursor');
+    const [event] = readSpooledEvents(home.path, 'cursor');
+    assert.equal(event?.hook_type, 'stop');
+  });
+
+  it('an unusable Redis URL does not stop the event either', async () => {
+    const run = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, 'redis://127.0.0.1:99999', uniquePrefix()) });
+    assertCleanExit(run, 'claude');
+    assert.equal(readSpooledEvents(home.path).length, 1);
+  });
+});
