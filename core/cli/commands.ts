@@ -1,0 +1,23 @@
+// The CLI's commands. Each lives in its own module, imported only when it runs, so `blueplane
+// hooks` never loads what `start` or `status` will need (ioredis, better-sqlite3). A new command
+// is one entry here and one module exporting `help` and `run`.
+import type { CliContext } from './context.ts';
+
+export interface CliCommand {
+  /** Full help text, printed by `blueplane <command> --help`. */
+  help: string;
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(args: readonly string[], context: CliContext): Promise<number>;
+}
+
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<CliCommand>;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  hooks: {
+    summary: 'install, remove or check the Claude Code and Cursor hooks',
+    load: () => import('./hooks-command.ts'),
+  },
+};
