@@ -134,7 +134,7 @@ function findProblems(document: JsonObject): JsonProblem[] {
   return CLAUDE_HOOK_EVENTS.filter((event) => hooks[event] !== undefined && !Array.isArray(hooks[event])).map((event) => ({
     path: ['hooks', event],
     problem: 'must be a list of matcher groups ([{ "hooks": [...] }])',
-    fix: `Make it a list (or remove it)`,
+    fix: 'Make it a list (or remove it)',
   }));
 }
 

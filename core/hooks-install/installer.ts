@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { ensurePrivateFolder } from '../data-folder.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { readFileIfExists, writeFileAtomic } from './atomic-file.ts';
-import { applyConfigChange, planConfigChange, readHookConfigFile, type ConfigFileChange, type PlannedConfigChange } from './hook-config-file.ts';
+import { applyConfigChange, planConfigChange, readHookConfigFile, type ConfigFileChange } from './hook-config-file.ts';
 import type { HookRuntime } from './hook-runtime.ts';
 import { HooksInstallError } from './hooks-install-error.ts';
 import { binFolder, hookScriptPath, IDE_TARGETS, shimPath, type Ide } from './ide-targets.ts';
@@ -110,7 +110,7 @@ export function installHooks(options: InstallOptions): IdeInstallResult[] {
     }
     const shim = shimPath(options.home, ide);
     const file = readHookConfigFile(ide, options.userHome);
-    const plan: PlannedConfigChange = planConfigChange(file, file.format.withHooks(file.document, shim));
+    const plan = planConfigChange(file, file.format.withHooks(file.document, shim));
     return { ide, bundleBytes, shim, plan };
   });
 
