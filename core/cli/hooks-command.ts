@@ -1,11 +1,12 @@
 // `blueplane hooks install|uninstall|status [--claude] [--cursor] [--json] [--node <path>]`.
-// Neither --claude nor --cursor means both IDEs. Problems with a file or the runtime exit 1 with
+// Neither --claude nor --cursor means the IDEs this user has (install) or both (uninstall, status). Problems with a file or the runtime exit 1 with
 // the message the installer wrote (it names the file and the fix); nothing half-done is left.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolveHome } from '../config.ts';
 import { resolveHookRuntime } from '../hooks-install/hook-runtime.ts';
 import { HooksInstallError } from '../hooks-install/hooks-install-error.ts';
-import { IDES, type Ide } from '../hooks-install/ide-targets.ts';
+import { IDE_TARGETS, IDES, type Ide } from '../hooks-install/ide-targets.ts';
 import { installHooks, uninstallHooks } from '../hooks-install/installer.ts';
 import { hooksStatus } from '../hooks-install/status.ts';
 import { parseArgs } from './args.ts';
@@ -20,7 +21,8 @@ export const help = `Usage: blueplane hooks <install|uninstall|status> [--claude
   status     show what is installed, for which events, and whether it is up to date
 
 Options:
-  --claude        only Claude Code    (neither --claude nor --cursor: both)
+  --claude        only Claude Code    (neither --claude nor --cursor: the IDEs found in your
+                                      home folder for install, both for uninstall and status)
   --cursor        only Cursor
   --json          print the result as one JSON object
   --node <path>   install only: the Node.js (>= 18) that runs the hooks; default: the Node
@@ -31,6 +33,11 @@ Exit codes: 0 done, 1 a file or the runtime needs fixing (the message says how),
 `;
 
 const SUBCOMMANDS = ['install', 'uninstall', 'status'] as const;
+
+/** Without --claude/--cursor, install only for the IDEs this user has run: no ~/.cursor for a Claude-only user. */
+function detectedIdes(userHome: string): Ide[] {
+  return IDES.filter((ide) => existsSync(IDE_TARGETS[ide].configFolder(userHome)));
+}
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
 const COMMAND_LINE = 'blueplane hooks';
@@ -48,11 +55,15 @@ export async function run(args: readonly string[], context: CliContext): Promise
   const node = parsed.strings.get('node');
   if (node !== undefined && subcommand !== 'install') throw new UsageError(`option '--node' applies only to \`${COMMAND_LINE} install\`; run \`${COMMAND_LINE} --help\``);
 
-  const picked = IDES.filter((ide) => parsed.booleans.has(ide));
-  const ides: readonly Ide[] = picked.length > 0 ? picked : IDES;
   const json = parsed.booleans.has('json');
   const home = resolveHome(context.env);
   const userHome = context.env.HOME?.trim() || homedir();
+  const picked = IDES.filter((ide) => parsed.booleans.has(ide));
+  const ides: readonly Ide[] = picked.length > 0 ? picked : subcommand === 'install' ? detectedIdes(userHome) : IDES;
+  if (ides.length === 0) {
+    context.stderr(`blueplane: found neither Claude Code (~/.claude) nor Cursor (~/.cursor) for this user; run \`${COMMAND_LINE} install --claude\` or \`--cursor\` to install anyway\n`);
+    return EXIT_FAILURE;
+  }
   const print = (value: unknown, text: string): void => context.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : text);
 
   try {

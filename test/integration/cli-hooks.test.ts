@@ -147,7 +147,24 @@ describe('cli: blueplane hooks', () => {
     assert.equal(gone.shim.exists, false);
   });
 
-  it('with neither flag, installs for both IDEs; the shims really run the hooks', () => {
+  it('with neither flag, installs only for the IDEs this user has', () => {
+    const install = blueplane(['hooks', 'install']);
+    assert.equal(install.code, 0, install.stderr);
+    assert.match(install.stdout, /^Claude Code: hooks installed/m);
+    assert.doesNotMatch(install.stdout, /Cursor/);
+    assert.equal(existsSync(join(userHome, '.cursor')), false, 'no ~/.cursor for a user without Cursor');
+  });
+
+  it('with neither flag and neither IDE found: exit 1, saying how to install anyway', () => {
+    rmSync(join(userHome, '.claude'), { recursive: true });
+    const install = blueplane(['hooks', 'install']);
+    assert.equal(install.code, 1);
+    assert.match(install.stderr, /found neither Claude Code \(~\/\.claude\) nor Cursor \(~\/\.cursor\).*install --claude/);
+    assert.equal(existsSync(home), false);
+  });
+
+  it('with neither flag and both IDEs found, installs for both; the shims really run the hooks', () => {
+    mkdirSync(join(userHome, '.cursor'));
     const install = blueplane(['hooks', 'install'], { BLUEPLANE_REDIS_URL: 'redis://127.0.0.1:1' });
     assert.equal(install.code, 0, install.stderr);
     assert.match(install.stdout, /^Claude Code: hooks installed/m);
