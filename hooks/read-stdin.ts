@@ -1,6 +1,8 @@
 // Reads the hook's stdin payload: one JSON object, with a size cap and a deadline. Never waits for
 // EOF forever (anthropics/claude-code #90585: the pipe can stay open without EOF).
 //
+// - First takes what is already in the pipe synchronously (readSync on the non-blocking fd): in
+//   the usual case that is the whole payload and EOF, with no event-loop turn at all.
 // - Parses once: at EOF, or when no byte has arrived for `idleMs` and what arrived ends in `}`;
 //   if that parses as an object the hook proceeds without EOF. No parse per chunk (O(n^2)).
 // - Over the cap it keeps draining and discarding (closing stdin early could hand the IDE an
@@ -21,7 +23,15 @@ export interface ReadStdinOptions {
   timeoutMs: number;
   /** Quiet gap after which a complete object is accepted without EOF. */
   idleMs?: number;
+  /**
+   * Reads what is available right now into the buffer: bytes read, 0 at EOF, throws EAGAIN when
+   * nothing is ready. Only for a descriptor that never blocks (stdin once Node opened it as a
+   * non-blocking pipe, or a regular file); never for a TTY or on Windows.
+   */
+  readSync?: (buffer: Buffer) => number;
 }
+
+const SYNC_CHUNK_BYTES = 64 * 1024;
 
 export const DEFAULT_IDLE_MS = 20;
 
@@ -73,8 +83,13 @@ function lastSignificantByte(chunk: Buffer): number {
   return -1;
 }
 
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
 export function readStdin(source: ByteSource, options: ReadStdinOptions): Promise<StdinResult> {
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const started = Date.now();
   return new Promise<StdinResult>((resolve) => {
     let chunks: Buffer[] = [];
     let bytes = 0;
@@ -82,6 +97,7 @@ export function readStdin(source: ByteSource, options: ReadStdinOptions): Promis
     let endsWithBrace = false;
     let settled = false;
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
 
     const settle = (result: StdinResult): void => {
       if (settled) return;
@@ -102,36 +118,70 @@ export function readStdin(source: ByteSource, options: ReadStdinOptions): Promis
       if (chunks.length > 1) chunks = [Buffer.concat(chunks, bytes)];
       return chunks[0] ?? Buffer.alloc(0);
     };
-    const onIdle = (): void => {
-      idleTimer = undefined;
-      const result = classifyInput(collected());
-      if (result.ok) settle(result);
-    };
-
-    const deadline = setTimeout(() => {
-      if (tooLarge) return settle({ ok: false, reason: 'too_large', bytes });
-      // A complete object that arrived just before the deadline still counts.
-      const result = bytes > 0 ? classifyInput(collected()) : undefined;
-      settle(result?.ok ? result : { ok: false, reason: 'read_timeout', bytes });
-    }, options.timeoutMs);
-
-    source.on('data', (data) => {
-      const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    const tooLargeResult = (): StdinResult => ({ ok: false, reason: 'too_large', bytes });
+    const atEnd = (): StdinResult => (tooLarge ? tooLargeResult() : classifyInput(collected()));
+    /** Counts a chunk; keeps it (a copy when asked) unless the input is already over the cap. */
+    const take = (chunk: Buffer, copy: boolean): void => {
       bytes += chunk.length;
       if (tooLarge) return;
       if (bytes > options.maxBytes) {
         tooLarge = true;
         chunks = [];
-        clearTimeout(idleTimer);
         return;
       }
-      chunks.push(chunk);
+      chunks.push(copy ? Buffer.from(chunk) : chunk);
       const last = lastSignificantByte(chunk);
       if (last !== -1) endsWithBrace = last === 0x7d;
+    };
+    /** A document that ends in `}` and parses is complete: no need to wait for EOF. */
+    const completeObject = (): StdinResult | undefined => {
+      if (tooLarge || !endsWithBrace) return undefined;
+      const result = classifyInput(collected());
+      return result.ok ? result : undefined;
+    };
+
+    // 1. Whatever is already in the pipe, read synchronously: in the usual case (payload written,
+    //    pipe closed) that is the whole input and EOF, without a single event-loop turn.
+    if (options.readSync) {
+      const buffer = Buffer.allocUnsafe(SYNC_CHUNK_BYTES);
+      for (;;) {
+        let count: number;
+        try {
+          count = options.readSync(buffer);
+        } catch (error) {
+          const code = errorCode(error);
+          if (code === 'EAGAIN' || code === 'EWOULDBLOCK') break;
+          return settle(tooLarge ? tooLargeResult() : { ok: false, reason: 'read_error', bytes });
+        }
+        if (count === 0) return settle(atEnd());
+        take(buffer.subarray(0, count), true);
+        if (Date.now() - started >= options.timeoutMs) break;
+      }
+      const complete = completeObject();
+      if (complete) return settle(complete);
+    }
+
+    // 2. The rest as it arrives, until EOF, a quiet gap after a complete object, or the deadline.
+    deadline = setTimeout(
+      () => {
+        if (tooLarge) return settle(tooLargeResult());
+        // A complete object that arrived just before the deadline still counts.
+        const result = bytes > 0 ? classifyInput(collected()) : undefined;
+        settle(result?.ok ? result : { ok: false, reason: 'read_timeout', bytes });
+      },
+      Math.max(0, options.timeoutMs - (Date.now() - started)),
+    );
+    const onIdle = (): void => {
+      idleTimer = undefined;
+      const complete = completeObject();
+      if (complete) settle(complete);
+    };
+    source.on('data', (data) => {
+      take(typeof data === 'string' ? Buffer.from(data) : data, false);
       clearTimeout(idleTimer);
-      idleTimer = endsWithBrace ? setTimeout(onIdle, idleMs) : undefined;
+      idleTimer = !tooLarge && endsWithBrace ? setTimeout(onIdle, idleMs) : undefined;
     });
-    source.on('end', () => settle(tooLarge ? { ok: false, reason: 'too_large', bytes } : classifyInput(collected())));
-    source.on('error', () => settle(tooLarge ? { ok: false, reason: 'too_large', bytes } : { ok: false, reason: 'read_error', bytes }));
+    source.on('end', () => settle(atEnd()));
+    source.on('error', () => settle(tooLarge ? tooLargeResult() : { ok: false, reason: 'read_error', bytes }));
   });
 }

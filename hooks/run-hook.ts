@@ -3,7 +3,7 @@
 // expected output → exit 0. Whatever happens (bad input, Redis down, a thrown error, a signal,
 // a hung read) the process exits 0 with exactly that output; a built event is never dropped
 // while there is a spool to write it to. Only node builtins end up in the bundle.
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import type { Platform, TelemetryEvent } from '../core/event/envelope.ts';
 import { streamEntryFields } from '../core/event/envelope.ts';
 import type { CaptureContext } from '../core/capture/build-event.ts';
@@ -96,7 +96,11 @@ export function runHook(spec: HookSpec): void {
 
     let input: StdinResult;
     try {
-      input = await readStdin(process.stdin, { maxBytes: hook.maxInputBytes, timeoutMs: hook.stdinTimeoutMs });
+      const stdin = process.stdin;
+      // Node made fd 0 non-blocking when it opened it as a pipe (a file never blocks): what is
+      // already there can be read at once. A TTY or a Windows pipe could block, so not those.
+      const readNow = stdin.isTTY || process.platform === 'win32' ? undefined : (buffer: Buffer) => readSync(0, buffer, 0, buffer.length, null);
+      input = await readStdin(stdin, { maxBytes: hook.maxInputBytes, timeoutMs: hook.stdinTimeoutMs, readSync: readNow });
     } catch {
       input = { ok: false, reason: 'read_error', bytes: 0 };
     }

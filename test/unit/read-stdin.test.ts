@@ -81,6 +81,56 @@ describe('readStdin', () => {
   });
 });
 
+/** A readSync that plays back steps: bytes to return, 'EAGAIN'/'EIO' to throw, or 0 for EOF. */
+function scripted(steps: Array<string | Buffer | 0 | 'EAGAIN' | 'EIO'>): (buffer: Buffer) => number {
+  let index = 0;
+  return (buffer) => {
+    const step = steps[Math.min(index++, steps.length - 1)]!;
+    if (step === 0) return 0;
+    if (step === 'EAGAIN' || step === 'EIO') throw Object.assign(new Error(step), { code: step });
+    const bytes = typeof step === 'string' ? Buffer.from(step) : step;
+    return bytes.copy(buffer);
+  };
+}
+
+describe('readStdin, reading what is already there synchronously first', () => {
+  it('takes the whole payload and EOF without waiting on the stream', async () => {
+    const { result, ms } = await timed(readStdin(new PassThrough(), { ...LIMITS, timeoutMs: 5000, readSync: scripted(['{"a":', '1}', 0]) }));
+    assert.deepEqual(result, { ok: true, value: { a: 1 }, bytes: 7 });
+    assert.ok(ms < 100, `${ms} ms`);
+  });
+
+  it('accepts a complete object at EAGAIN: the pipe is open but the payload is all there', async () => {
+    const { result, ms } = await timed(readStdin(new PassThrough(), { ...LIMITS, timeoutMs: 5000, readSync: scripted(['{"a":1}\n', 'EAGAIN']) }));
+    assert.deepEqual(result, { ok: true, value: { a: 1 }, bytes: 8 });
+    assert.ok(ms < 100, `${ms} ms`);
+  });
+
+  it('continues on the stream when only part has arrived', async () => {
+    const source = new PassThrough();
+    const reading = readStdin(source, { ...LIMITS, readSync: scripted(['{"a":[1,', 'EAGAIN']) });
+    source.end('2]}');
+    assert.deepEqual(await reading, { ok: true, value: { a: [1, 2] }, bytes: 11 });
+  });
+
+  it('keeps counting past the cap, synchronously and then on the stream', async () => {
+    const source = new PassThrough();
+    const reading = readStdin(source, { ...LIMITS, readSync: scripted([Buffer.alloc(800, 0x20), Buffer.alloc(800, 0x20), 'EAGAIN']) });
+    source.end(Buffer.alloc(400, 0x20));
+    assert.deepEqual(await reading, { ok: false, reason: 'too_large', bytes: 2000 });
+  });
+
+  it('turns a read failure into read_error', async () => {
+    assert.deepEqual(await readStdin(new PassThrough(), { ...LIMITS, readSync: scripted(['{"a"', 'EIO']) }), { ok: false, reason: 'read_error', bytes: 4 });
+  });
+
+  it('still honours the deadline when nothing was there', async () => {
+    const { result, ms } = await timed(readStdin(new PassThrough(), { ...LIMITS, readSync: scripted(['EAGAIN']) }));
+    assert.deepEqual(result, { ok: false, reason: 'read_timeout', bytes: 0 });
+    assert.ok(ms >= 290 && ms < 1000, `${ms} ms`);
+  });
+});
+
 describe('classifyInput', () => {
   const cases: Array<[string, Buffer, string]> = [
     ['empty', Buffer.alloc(0), 'empty_input'],
