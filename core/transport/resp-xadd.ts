@@ -1,6 +1,7 @@
 // A minimal, hand-written Redis client for the hooks: connect, optional AUTH and SELECT, one
 // XADD, all written at once (pipelined), one overall deadline for connect and replies.
-// ioredis costs 2.5-2.9x a bare Node start; this costs almost nothing (reference/performance-floors.md §2).
+// Loading ioredis makes a hook 2.5-2.9x a bare Node start; a raw RESP client 1.2-1.4x
+// (reference/performance-floors.md §2).
 // Only `net` is imported. The socket is always destroyed (or the process exits first), so nothing
 // keeps the event loop waiting.
 import { createConnection } from 'node:net';
