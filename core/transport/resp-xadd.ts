@@ -16,18 +16,24 @@ export function encodeCommand(args: readonly string[]): string {
   return out;
 }
 
-type Reply = { error: false; value: string | number | null } | { error: true; value: string };
+/** A RESP2 reply value. */
+export type RespValue = string | number | null | RespValue[];
+
+type Reply = { error: false; value: RespValue } | { error: true; value: string };
 
 /**
  * Reads one reply starting at `offset`. Returns it with the offset after it, or undefined when
- * the buffer does not hold the whole reply yet. Arrays are not expected from AUTH, SELECT or
- * XADD; one is reported as an error rather than parsed.
+ * the buffer does not hold the whole reply yet. (The hook only ever gets +OK and a bulk id;
+ * arrays are here for the tests' client, which shares this reader.)
  */
 export function parseReply(buffer: Buffer, offset: number): { reply: Reply; next: number } | undefined {
   const lineEnd = buffer.indexOf('\r\n', offset);
   if (lineEnd < 0) return undefined;
   const type = buffer[offset];
   const line = buffer.toString('utf8', offset + 1, lineEnd);
+  const count = type === 0x24 || type === 0x2a ? Number(line) : 0;
+  if (count === -1) return { reply: { error: false, value: null }, next: lineEnd + 2 };
+  if (!Number.isInteger(count) || count < 0) return { reply: { error: true, value: `bad length ${line}` }, next: buffer.length };
   switch (type) {
     case 0x2b: // '+'
       return { reply: { error: false, value: line }, next: lineEnd + 2 };
@@ -37,12 +43,22 @@ export function parseReply(buffer: Buffer, offset: number): { reply: Reply; next
       return { reply: { error: false, value: Number(line) }, next: lineEnd + 2 };
     case 0x24: {
       // '$'
-      const length = Number(line);
-      if (length === -1) return { reply: { error: false, value: null }, next: lineEnd + 2 };
-      if (!Number.isInteger(length) || length < 0) return { reply: { error: true, value: `bad bulk length ${line}` }, next: buffer.length };
-      const end = lineEnd + 2 + length;
+      const end = lineEnd + 2 + count;
       if (buffer.length < end + 2) return undefined;
       return { reply: { error: false, value: buffer.toString('utf8', lineEnd + 2, end) }, next: end + 2 };
+    }
+    case 0x2a: {
+      // '*'
+      const items: RespValue[] = [];
+      let next = lineEnd + 2;
+      for (let i = 0; i < count; i++) {
+        const item = parseReply(buffer, next);
+        if (!item) return undefined;
+        if (item.reply.error) return item;
+        items.push(item.reply.value);
+        next = item.next;
+      }
+      return { reply: { error: false, value: items }, next };
     }
     default:
       return { reply: { error: true, value: `unexpected reply type ${String.fromCharCode(type ?? 0)}` }, next: buffer.length };

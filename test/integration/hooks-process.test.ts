@@ -3,11 +3,9 @@
 // an older system Node.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { builtHookPath, ensureBuiltHooks, runHookProcess, systemNode } from '../support/hook-process.ts';
-import { startRedis } from '../support/redis-server.ts';
-import type { PrivateRedis } from '../support/redis-server.ts';
+import { startFakeRedis, startRedis } from '../support/redis-server.ts';
+import type { FakeRedis, PrivateRedis } from '../support/redis-server.ts';
 import { assertCleanExit, assertStreamEntry, hookEnv, loadFixture, readSpool, readSpooledEvents, tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
 import type { TempHome } from '../support/hook-fixtures.ts';
 
@@ -55,29 +53,12 @@ describe('hooks: process behaviour', function () {
   });
 
   describe('killed by the IDE', () => {
-    let silent: Server;
-    let silentUrl: string;
-    const sockets = new Set<Socket>();
+    // Accepts and never answers: the hook sits in the XADD wait with its event built.
+    let silent: FakeRedis;
     before(async () => {
-      // Accepts and never answers: the hook sits in the XADD wait with its event built.
-      silent = createServer((socket) => {
-        sockets.add(socket);
-        socket.on('error', () => {});
-        socket.on('close', () => sockets.delete(socket));
-      });
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      const address = silent.address();
-      silentUrl = `redis://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      silent = await startFakeRedis();
     });
-    after(async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
-    });
-
-    /** Resolves at the next connection, i.e. once a hook has built its event and is sending it. */
-    function nextConnection(): Promise<void> {
-      return new Promise((resolve) => silent.once('connection', () => resolve()));
-    }
+    after(async () => silent.close());
 
     for (const [hook, signal] of [
       ['claude', 'SIGTERM'],
@@ -87,12 +68,12 @@ describe('hooks: process behaviour', function () {
       it(`${hook}: ${signal} while waiting for Redis → the built event is spooled, exit 0`, async () => {
         const patient = tempHome({ hook: { redisTimeoutMs: 10_000 } });
         try {
-          const connected = nextConnection();
+          const connected = silent.nextConnection();
           const run = await runHookProcess({
             hook,
             args: ['PostToolUse'],
             stdin: postToolUse.json,
-            env: hookEnv(patient.path, silentUrl, uniquePrefix()),
+            env: hookEnv(patient.path, silent.url, uniquePrefix()),
             onSpawn: (pid) => void connected.then(() => process.kill(pid, signal)),
           });
           assertCleanExit(run, hook);

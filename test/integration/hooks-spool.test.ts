@@ -1,11 +1,10 @@
 // When Redis cannot take the event (down, silent, TLS-only URL), nothing is lost and the IDE does
 // not wait: the hook appends one line to the spool and exits 0 quickly.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { ensureBuiltHooks, runHookProcess } from '../support/hook-process.ts';
 import type { HookName, HookRun } from '../support/hook-process.ts';
-import { closedPortUrl } from '../support/redis-server.ts';
+import { closedPortUrl, startFakeRedis } from '../support/redis-server.ts';
+import type { FakeRedis } from '../support/redis-server.ts';
 import { assertCleanExit, hookEnv, loadFixture, readSpool, readSpooledEvents, tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
 import type { TempHome } from '../support/hook-fixtures.ts';
 import { DEFAULT_HOOK_LIMITS } from '../../core/config.ts';
@@ -30,13 +29,14 @@ describe('hooks: Redis unavailable → spool', function () {
   afterEach(() => home.remove());
 
   it('spools one valid envelope per event, for every fixture payload of both hooks, in the hour files', async () => {
-    const runs: Array<[HookName, string, string | undefined]> = [
-      ...claudeFixtures.map((f) => ['claude', f.json, f.eventName] as [HookName, string, string | undefined]),
-      ...cursorFixtures.map((f) => ['cursor', f.json, f.eventName] as [HookName, string, string | undefined]),
+    const runs = [
+      ...claudeFixtures.map((fixture) => ({ hook: 'claude' as HookName, fixture })),
+      ...cursorFixtures.map((fixture) => ({ hook: 'cursor' as HookName, fixture })),
     ];
     const before = new Date();
-    for (const [hook, json, name] of runs) {
-      const run = await runHookProcess({ hook, args: name ? [name] : [], stdin: json, env: hookEnv(home.path, downUrl, uniquePrefix()) });
+    for (const { hook, fixture } of runs) {
+      const args = fixture.eventName ? [fixture.eventName] : [];
+      const run = await runHookProcess({ hook, args, stdin: fixture.json, env: hookEnv(home.path, downUrl, uniquePrefix()) });
       assertCleanExit(run, hook);
       assert.ok(run.wallMs < DEFAULT_HOOK_LIMITS.stdinTimeoutMs, `Redis down took ${run.wallMs.toFixed(0)} ms`);
     }
@@ -65,29 +65,17 @@ describe('hooks: Redis unavailable → spool', function () {
   });
 
   describe('a Redis that accepts the connection and never answers', () => {
-    let server: Server;
-    let url: string;
-    const sockets = new Set<Socket>();
+    let silent: FakeRedis;
     before(async () => {
-      server = createServer((socket) => {
-        sockets.add(socket);
-        socket.on('error', () => {});
-        socket.on('close', () => sockets.delete(socket));
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const address = server.address();
-      url = `redis://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      silent = await startFakeRedis();
     });
-    after(async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+    after(async () => silent.close());
 
     for (const hook of ['claude', 'cursor'] as const) {
       it(`${hook}: gives up at the Redis deadline, spools, exits 0`, async () => {
         const home2 = tempHome({ hook: { redisTimeoutMs: 300 } });
         try {
-          const run = await runHookProcess({ hook, args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home2.path, url, uniquePrefix()) });
+          const run = await runHookProcess({ hook, args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home2.path, silent.url, uniquePrefix()) });
           assertCleanExit(run, hook);
           assert.ok(run.wallMs >= 300, `waited the Redis deadline (${run.wallMs.toFixed(0)} ms)`);
           assert.ok(run.wallMs < 1500, `and no longer (${run.wallMs.toFixed(0)} ms)`);

@@ -5,15 +5,14 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeCommand } from '../../core/transport/resp-xadd.ts';
+import { encodeCommand, parseReply } from '../../core/transport/resp-xadd.ts';
+import type { RespValue } from '../../core/transport/resp-xadd.ts';
 
 export const REDIS_SERVER_BINARY = process.env.BLUEPLANE_TEST_REDIS_SERVER ?? 'redis-server';
 
-/** Reply of a command: strings, integers, null, nested arrays; an error reply is thrown. */
-export type RespValue = string | number | null | RespValue[];
 
 export interface StartOptions {
   /** Extra `--name value` arguments, e.g. ['--requirepass', 'secret']. */
@@ -60,36 +59,47 @@ export async function closedPortUrl(): Promise<string> {
   return `redis://127.0.0.1:${await freePort()}`;
 }
 
-/** Full RESP2 reader for the test helpers (the hooks' client only needs scalar replies). */
-function readValue(buffer: Buffer, offset: number): { value: RespValue; next: number } | { error: string; next: number } | undefined {
-  const lineEnd = buffer.indexOf('\r\n', offset);
-  if (lineEnd < 0) return undefined;
-  const line = buffer.toString('utf8', offset + 1, lineEnd);
-  const type = String.fromCharCode(buffer[offset]!);
-  if (type === '+') return { value: line, next: lineEnd + 2 };
-  if (type === '-') return { error: line, next: lineEnd + 2 };
-  if (type === ':') return { value: Number(line), next: lineEnd + 2 };
-  if (type === '$') {
-    const length = Number(line);
-    if (length < 0) return { value: null, next: lineEnd + 2 };
-    if (buffer.length < lineEnd + 2 + length + 2) return undefined;
-    return { value: buffer.toString('utf8', lineEnd + 2, lineEnd + 2 + length), next: lineEnd + 4 + length };
-  }
-  if (type === '*') {
-    const count = Number(line);
-    if (count < 0) return { value: null, next: lineEnd + 2 };
-    const items: RespValue[] = [];
-    let next = lineEnd + 2;
-    for (let i = 0; i < count; i++) {
-      const item = readValue(buffer, next);
-      if (!item) return undefined;
-      if ('error' in item) return item;
-      items.push(item.value);
-      next = item.next;
-    }
-    return { value: items, next };
-  }
-  return { error: `unexpected RESP type ${type}`, next: buffer.length };
+export interface FakeRedis {
+  url: string;
+  port: number;
+  /** Everything the most recent connection sent. */
+  received(): string;
+  /** Resolves at the next accepted connection. */
+  nextConnection(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP server on 127.0.0.1 that plays Redis badly: `respond` sees all a connection has sent so
+ * far and may answer; without it the server accepts and never says a word.
+ */
+export async function startFakeRedis(respond: (received: string, socket: Socket) => void = () => {}): Promise<FakeRedis> {
+  let last = '';
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    let received = '';
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+      last = received;
+      respond(received, socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    received: () => last,
+    nextConnection: () => new Promise((resolve) => server.once('connection', () => resolve())),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Sends commands on one fresh connection; resolves with the last reply, rejects on an error reply. */
@@ -109,11 +119,11 @@ export function sendCommands(target: { port: number } | { path: string }, comman
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
-        const parsed = readValue(buffer, 0);
+        const parsed = parseReply(buffer, 0);
         if (!parsed) return;
         buffer = buffer.subarray(parsed.next);
-        if ('error' in parsed) return done(new Error(parsed.error));
-        if (++replies === commands.length) return done(undefined, parsed.value);
+        if (parsed.reply.error) return done(new Error(parsed.reply.value));
+        if (++replies === commands.length) return done(undefined, parsed.reply.value);
       }
     });
     socket.write(commands.map(encodeCommand).join(''));

@@ -1,45 +1,9 @@
 // The hooks' RESP client against scripted fake servers: what goes on the wire, how replies that
 // arrive in pieces are read, and that every failure resolves (never throws) within the deadline.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { encodeCommand, parseReply, xadd } from '../../core/transport/resp-xadd.ts';
 import type { RedisEndpoint } from '../../core/transport/redis-url.ts';
-import { freePort } from '../support/redis-server.ts';
-
-interface FakeServer {
-  port: number;
-  /** Everything the last connection sent. */
-  received(): string;
-  close(): Promise<void>;
-}
-
-/** A fake server: `respond` sees everything received so far on a connection and may answer. */
-async function fakeServer(respond: (received: string, socket: Socket) => void): Promise<FakeServer> {
-  let last = '';
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    let received = '';
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    socket.on('data', (chunk) => {
-      received += chunk.toString();
-      last = received;
-      respond(received, socket);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    received: () => last,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { freePort, startFakeRedis } from '../support/redis-server.ts';
 
 const tcp = (port: number, extra: Partial<Extract<RedisEndpoint, { kind: 'tcp' }>> = {}): RedisEndpoint => ({ kind: 'tcp', host: '127.0.0.1', port, db: 0, ...extra });
 const FIELDS = ['event_id', 'e1', 'data', '{"é":1}'];
@@ -64,7 +28,10 @@ describe('RESP encoding and replies', () => {
       { error: false, value: '1-2-3' },
       { error: false, value: null },
     ]);
+    const nested = Buffer.from('*2\r\n*2\r\n$3\r\n1-0\r\n*0\r\n:7\r\n');
+    assert.deepEqual(parseReply(nested, 0), { reply: { error: false, value: [['1-0', []], 7] }, next: nested.length });
     assert.equal(parseReply(Buffer.from('$5\r\n1-2'), 0), undefined);
+    assert.equal(parseReply(Buffer.from('*2\r\n+OK\r\n'), 0), undefined);
     assert.equal(parseReply(Buffer.from('+OK'), 0), undefined);
   });
 });
@@ -72,7 +39,7 @@ describe('RESP encoding and replies', () => {
 describe('xadd', () => {
   it('pipelines AUTH and XADD in one write and returns the entry id, even when the reply comes byte by byte', async () => {
     const reply = '+OK\r\n$15\r\n1700000000000-0\r\n';
-    const fake = await fakeServer((received, socket) => {
+    const fake = await startFakeRedis((received, socket) => {
       if (received.includes('XADD')) {
         for (let i = 0; i < reply.length; i++) setTimeout(() => socket.write(reply[i]!), i);
       }
@@ -87,7 +54,7 @@ describe('xadd', () => {
   });
 
   it('sends AUTH with the password alone for the default user', async () => {
-    const fake = await fakeServer((received, socket) => {
+    const fake = await startFakeRedis((received, socket) => {
       if (received.includes('XADD')) socket.write('+OK\r\n$3\r\n1-0\r\n');
     });
     try {
@@ -99,7 +66,7 @@ describe('xadd', () => {
   });
 
   it('sends XADD only after SELECT succeeded', async () => {
-    const fake = await fakeServer((received, socket) => {
+    const fake = await startFakeRedis((received, socket) => {
       if (received === encodeCommand(['SELECT', '3'])) socket.write('+OK\r\n');
       else if (received.includes('XADD')) socket.write('$3\r\n1-0\r\n');
     });
@@ -111,7 +78,7 @@ describe('xadd', () => {
   });
 
   it('never sends XADD when SELECT fails', async () => {
-    const fake = await fakeServer((_, socket) => socket.write('-ERR DB index is out of range\r\n'));
+    const fake = await startFakeRedis((_, socket) => socket.write('-ERR DB index is out of range\r\n'));
     try {
       const result = await xadd(tcp(fake.port, { db: 99 }), 'k', FIELDS, 2000);
       assert.deepEqual(result, { ok: false, error: 'SELECT: ERR DB index is out of range' });
@@ -123,7 +90,7 @@ describe('xadd', () => {
   });
 
   it('fails on an error reply to AUTH or XADD', async () => {
-    const fake = await fakeServer((received, socket) => {
+    const fake = await startFakeRedis((received, socket) => {
       if (received.includes('XADD')) socket.write('-WRONGPASS invalid username-password pair\r\n-NOAUTH Authentication required.\r\n');
     });
     try {
@@ -147,7 +114,7 @@ describe('xadd', () => {
   });
 
   it('fails when the server closes without answering', async () => {
-    const fake = await fakeServer((_, socket) => socket.end());
+    const fake = await startFakeRedis((_, socket) => socket.end());
     try {
       assert.deepEqual(await xadd(tcp(fake.port), 'k', FIELDS, 2000), { ok: false, error: 'connection closed before the reply' });
     } finally {
@@ -156,7 +123,7 @@ describe('xadd', () => {
   });
 
   it('gives up at the one overall deadline when the server stays silent', async () => {
-    const fake = await fakeServer(() => {});
+    const fake = await startFakeRedis(() => {});
     try {
       const started = Date.now();
       const result = await xadd(tcp(fake.port), 'k', FIELDS, 150);
@@ -168,8 +135,8 @@ describe('xadd', () => {
     }
   });
 
-  it('fails on a reply it does not expect instead of hanging', async () => {
-    const fake = await fakeServer((_, socket) => socket.write('*1\r\n$1\r\nx\r\n'));
+  it('fails when XADD answers with something that is not an entry id', async () => {
+    const fake = await startFakeRedis((_, socket) => socket.write('*1\r\n$1\r\nx\r\n'));
     try {
       const result = await xadd(tcp(fake.port), 'k', FIELDS, 2000);
       assert.equal(result.ok, false);
