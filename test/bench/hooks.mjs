@@ -117,6 +117,10 @@ async function main() {
   const redis = await startRedis();
   const downUrl = await closedPortUrl();
   const home = tempHome();
+  // Interrupted (Ctrl-C, or output piped into `head`): still stop the server and clean up.
+  const abandon = () => void redis.stop().finally(() => (home.remove(), process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, abandon);
+  process.stdout.on('error', abandon);
   const prefix = uniquePrefix();
   const floorEnv = cleanEnv();
   const upEnv = cleanEnv({ BLUEPLANE_HOME: home.path, BLUEPLANE_REDIS_URL: redis.url, BLUEPLANE_REDIS_PREFIX: prefix });
