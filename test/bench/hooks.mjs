@@ -117,10 +117,12 @@ async function main() {
   const redis = await startRedis();
   const downUrl = await closedPortUrl();
   const home = tempHome();
-  // Interrupted (Ctrl-C, or output piped into `head`): still stop the server and clean up.
-  const abandon = () => void redis.stop().finally(() => (home.remove(), process.exit(0)));
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, abandon);
-  process.stdout.on('error', abandon);
+  // Interrupted (Ctrl-C, or output piped into `head`): stop after the run in flight, so no hook
+  // writes into the temp folder after it is removed, then clean up as usual (finally below).
+  let interrupted = false;
+  const interrupt = () => (interrupted = true);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, interrupt);
+  process.stdout.on('error', interrupt);
   const prefix = uniquePrefix();
   const floorEnv = cleanEnv();
   const upEnv = cleanEnv({ BLUEPLANE_HOME: home.path, BLUEPLANE_REDIS_URL: redis.url, BLUEPLANE_REDIS_PREFIX: prefix });
@@ -152,6 +154,7 @@ async function main() {
       // Rotate the starting row each round so no variant always runs right after another.
       const offset = ((round % variants.length) + variants.length) % variants.length;
       for (let i = 0; i < variants.length; i++) {
+        if (interrupted) throw new Error('interrupted');
         const variant = variants[(i + offset) % variants.length];
         const ms = await timeOnce(variant);
         if (round >= 0) variant.samples.push(ms);
@@ -198,5 +201,5 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`benchmark failed: ${error.stack ?? error}`);
+  console.error(error.message === 'interrupted' ? 'benchmark interrupted' : `benchmark failed: ${error.stack ?? error}`);
 });
