@@ -16,6 +16,18 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  start: {
+    summary: 'run the daemon (in the foreground, or in the background with --detach)',
+    load: () => import('./start-command.ts'),
+  },
+  stop: {
+    summary: 'stop the daemon gracefully and wait until it has exited',
+    load: () => import('./stop-command.ts'),
+  },
+  status: {
+    summary: 'show the daemon, Redis, streams, events stored and spool backlog (--json)',
+    load: () => import('./status-command.ts'),
+  },
   hooks: {
     summary: 'install, remove or check the Claude Code and Cursor hooks',
     load: () => import('./hooks-command.ts'),

@@ -54,9 +54,26 @@ export async function freePort(): Promise<number> {
   }
 }
 
-/** A loopback URL where nothing listens: the "Redis is down" case. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+/**
+ * A loopback port where nothing listens: the "Redis is down" case. A low, reserved port (tcpmux,
+ * discard, ...) rather than a free ephemeral one: another test process on this machine could
+ * start its own redis-server on a port that was free a moment ago, and the hook would deliver.
+ */
+export async function closedPort(): Promise<number> {
+  for (const port of [1, 9, 11, 15, 17]) if (await refused(port)) return port;
+  return freePort();
+}
+
 export async function closedPortUrl(): Promise<string> {
-  return `redis://127.0.0.1:${await freePort()}`;
+  return `redis://127.0.0.1:${await closedPort()}`;
 }
 
 export interface FakeRedis {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { encodeCommand, parseReply, xadd } from '../../core/transport/resp-xadd.ts';
 import type { RedisEndpoint } from '../../core/transport/redis-url.ts';
-import { freePort, startFakeRedis } from '../support/redis-server.ts';
+import { closedPort, startFakeRedis } from '../support/redis-server.ts';
 
 const tcp = (port: number, extra: Partial<Extract<RedisEndpoint, { kind: 'tcp' }>> = {}): RedisEndpoint => ({ kind: 'tcp', host: '127.0.0.1', port, db: 0, ...extra });
 const FIELDS = ['event_id', 'e1', 'data', '{"é":1}'];
@@ -104,7 +104,7 @@ describe('xadd', () => {
   });
 
   it('fails when the connection is refused', async () => {
-    const result = await xadd(tcp(await freePort()), 'k', FIELDS, 2000);
+    const result = await xadd(tcp(await closedPort()), 'k', FIELDS, 2000);
     assert.deepEqual(result, { ok: false, error: 'ECONNREFUSED' });
   });
 

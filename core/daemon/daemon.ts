@@ -1,0 +1,272 @@
+// The daemon: one per BLUEPLANE_HOME. start() takes the lock (daemon-lock.ts), records its pid,
+// listens on the control socket, picks or starts Redis, and starts ingestion; close() undoes it
+// in reverse order, committing and acknowledging everything in flight first. It owns no
+// process-wide state (signals, exit): run-daemon.ts binds it to the process.
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { BlueplaneConfig } from '../config.ts';
+import { ensurePrivateFolder } from '../data-folder.ts';
+import type { Log } from '../log.ts';
+import { PRODUCT_VERSION } from '../version.ts';
+import { queryDaemonStatus } from './control-client.ts';
+import { CONTROL_PROTOCOL_VERSION } from './control-protocol.ts';
+import type { ControlRequest, ControlResponse, DaemonState, DaemonStatus, RedisStatus } from './control-protocol.ts';
+import { ControlServer } from './control-server.ts';
+import { acquireDaemonLock } from './daemon-lock.ts';
+import type { DaemonLock } from './daemon-lock.ts';
+import { errorFields } from './daemon-log.ts';
+import { daemonPaths, ensureSocketFolder, telemetryDatabasePath } from './daemon-paths.ts';
+import type { DaemonPaths } from './daemon-paths.ts';
+import { NO_REDIS_COUNTERS, REDIS_INSTALL_HELP, databaseSizeBytes, readRedisCounters, readSpoolBacklog } from './daemon-status.ts';
+import type { RedisCounters } from './daemon-status.ts';
+import type { IngestPipeline, PipelineFactory } from './ingest-pipeline.ts';
+import { chooseRedis } from './redis-choice.ts';
+import type { RedisChoice } from './redis-choice.ts';
+import { createRedisClient, describeRedisError, redactRedisUrl, withTimeout } from './redis-connection.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface DaemonOptions {
+  config: BlueplaneConfig;
+  /** For PATH (finding redis-server). */
+  env: Env;
+  log: Log;
+  /** Builds ingestion once Redis is chosen; without one the daemon only serves status. */
+  createPipeline?: PipelineFactory;
+}
+
+export type DaemonStartOutcome = { kind: 'started' } | { kind: 'already_running'; pid: number | null };
+
+export interface PidFile {
+  pid: number;
+  startedAt: string;
+  version: string;
+  socket: string;
+}
+
+/** Status requests answer within this, even when Redis hangs. */
+const STATUS_REDIS_TIMEOUT_MS = 1000;
+
+export function readPidFile(path: string): PidFile | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<PidFile>;
+    return typeof value.pid === 'number' ? (value as PidFile) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while the process runs; an exited process not yet reaped by its parent (a zombie) is gone. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists, it is just not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; comm may itself hold spaces or parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // No /proc (macOS): kill(0) is all there is.
+    return true;
+  }
+}
+
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+export class Daemon {
+  readonly paths: DaemonPaths;
+  /** Resolves with the reason once a stop is asked for (signal or control request). */
+  readonly stopRequested: Promise<string>;
+
+  private readonly options: DaemonOptions;
+  private readonly log: Log;
+  private state: DaemonState = 'starting';
+  private readonly startedAt = new Date();
+  private lock: DaemonLock | undefined;
+  private control: ControlServer | undefined;
+  private redisChoice: RedisChoice | undefined;
+  private redis: Redis | undefined;
+  private redisError: string | null = null;
+  private pipeline: IngestPipeline | undefined;
+  private closing: Promise<void> | undefined;
+  private resolveStop!: (reason: string) => void;
+
+  constructor(options: DaemonOptions) {
+    this.options = options;
+    this.log = options.log;
+    this.paths = daemonPaths(options.config.home);
+    this.stopRequested = new Promise((resolve) => (this.resolveStop = resolve));
+  }
+
+  async start(): Promise<DaemonStartOutcome> {
+    const { paths, log } = this;
+    ensurePrivateFolder(paths.home);
+    const lock = acquireDaemonLock(paths.lock);
+    if (!lock) {
+      const pid = await this.findRunningPid();
+      log.info('daemon_already_running', { pid, own_pid: process.pid });
+      return { kind: 'already_running', pid };
+    }
+    this.lock = lock;
+    log.info('daemon_starting', { pid: process.pid, version: PRODUCT_VERSION, node: process.version });
+    const pidFile: PidFile = { pid: process.pid, startedAt: this.startedAt.toISOString(), version: PRODUCT_VERSION, socket: paths.socket };
+    writeFileSync(`${paths.pidFile}.tmp`, `${JSON.stringify(pidFile)}\n`, { mode: 0o600 });
+    renameSync(`${paths.pidFile}.tmp`, paths.pidFile);
+
+    // Listening early lets `status` (and a second daemon) see "starting" while Redis comes up.
+    ensureSocketFolder(paths.socket, paths.home);
+    this.control = new ControlServer(paths.socket, (request) => this.handle(request), log);
+    await this.control.listen();
+
+    const config = this.options.config;
+    this.redisChoice = await chooseRedis({
+      configuredUrl: config.redisUrl,
+      recordPath: paths.managedRedisRecord,
+      redisFolder: paths.redisFolder,
+      pathVariable: this.options.env.PATH,
+      log,
+    });
+    if (this.redisChoice.kind === 'redis') {
+      this.redis = await this.connectRedis(this.redisChoice.url);
+    } else {
+      log.warn('spool_only_mode', { reason: this.redisChoice.reason });
+    }
+    if (this.options.createPipeline) {
+      this.pipeline = await this.options.createPipeline({ config, redis: this.redis, log });
+      await this.pipeline.start();
+    }
+    if (this.state === 'starting') this.state = 'running';
+    log.info('daemon_ready', {
+      pid: process.pid,
+      mode: this.redis ? 'redis' : 'spool_only',
+      redis_url: this.redisChoice.kind === 'redis' ? redactRedisUrl(this.redisChoice.url) : null,
+      managed_redis: this.redisChoice.kind === 'redis' && this.redisChoice.managed,
+      startup_ms: Date.now() - this.startedAt.getTime(),
+    });
+    return { kind: 'started' };
+  }
+
+  /** Asks for a graceful stop; the owner of the process then awaits close(). */
+  requestStop(reason: string): void {
+    this.resolveStop(reason);
+  }
+
+  /** Stop ingesting (commit and acknowledge what is in flight), then release everything. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.closeInOrder();
+    return this.closing;
+  }
+
+  private async closeInOrder(): Promise<void> {
+    const { log } = this;
+    this.state = 'stopping';
+    const step = async (name: string, action: () => unknown): Promise<void> => {
+      try {
+        await action();
+      } catch (error) {
+        log.error('daemon_close_step_failed', { step: name, ...errorFields(error) });
+      }
+    };
+    await step('pipeline', () => this.pipeline?.close());
+    await step('redis', async () => {
+      if (!this.redis) return;
+      // quit() waits for replies in flight; a Redis that is down would make it wait forever.
+      await withTimeout(this.redis.quit(), 2000, 'closing Redis').catch(() => this.redis?.disconnect());
+    });
+    await step('control socket', () => this.control?.close());
+    if (this.lock) {
+      // Only the lock holder wrote the pid file; a daemon that lost the race leaves it alone.
+      removeFile(this.paths.pidFile);
+      log.info('daemon_stopped', { pid: process.pid, uptime_s: Math.round((Date.now() - this.startedAt.getTime()) / 1000) });
+      this.lock.release();
+    }
+    this.state = 'not_running';
+  }
+
+  private async connectRedis(url: string): Promise<Redis> {
+    // Reported once per outage rather than on every reconnect attempt.
+    const client = createRedisClient(url, (error) => {
+      const message = describeRedisError(error);
+      if (this.redisError === message) return;
+      this.redisError = message;
+      this.log.warn('redis_error', { url: redactRedisUrl(url), reason: message });
+    });
+    client.on('ready', () => {
+      if (this.redisError !== null) this.log.info('redis_reconnected', { url: redactRedisUrl(url) });
+      this.redisError = null;
+    });
+    await client.connect();
+    return client;
+  }
+
+  /** A daemon that lost the lock names the winner: its pid file (written right after it took the lock), else its socket. */
+  private async findRunningPid(): Promise<number | null> {
+    const recorded = readPidFile(this.paths.pidFile);
+    if (recorded && recorded.pid !== process.pid && isProcessAlive(recorded.pid)) return recorded.pid;
+    const status = await queryDaemonStatus(this.paths.socket, 2000);
+    return status?.pid ?? null;
+  }
+
+  private async handle(request: ControlRequest): Promise<ControlResponse> {
+    switch (request.type) {
+      case 'status':
+        return { type: 'status', protocol: CONTROL_PROTOCOL_VERSION, status: await this.status() };
+      case 'stop':
+        this.log.info('stop_requested', { via: 'control_socket' });
+        this.requestStop('control');
+        return { type: 'stopping', protocol: CONTROL_PROTOCOL_VERSION, pid: process.pid };
+    }
+  }
+
+  async status(): Promise<DaemonStatus> {
+    const { paths } = this;
+    const choice = this.redisChoice;
+    const problems: string[] = [];
+    let counters: RedisCounters = NO_REDIS_COUNTERS;
+    let redis: RedisStatus;
+    if (choice?.kind === 'redis' && this.redis) {
+      let error = this.redis.status === 'ready' ? null : (this.redisError ?? `connection ${this.redis.status}`);
+      if (error === null) {
+        try {
+          counters = await readRedisCounters(this.redis, this.options.config.redisPrefix, STATUS_REDIS_TIMEOUT_MS);
+        } catch (readError) {
+          error = describeRedisError(readError);
+        }
+      }
+      redis = { url: redactRedisUrl(choice.url), reachable: error === null, managed: choice.managed, managedPid: choice.managedPid, error };
+      if (error !== null) problems.push(`Redis at ${redis.url} is not reachable (${error}); hooks spool events until it is back.`);
+    } else {
+      const url = choice?.kind === 'none' ? choice.configuredUrl : this.options.config.redisUrl;
+      redis = { url: redactRedisUrl(url), reachable: false, managed: false, managedPid: null, error: choice?.kind === 'none' ? choice.reason : null };
+      if (choice?.kind === 'none') problems.push(`Spool-only mode: ${choice.reason}. ${REDIS_INSTALL_HELP}`);
+    }
+    const figures = this.pipeline?.storeFigures();
+    const databasePath = telemetryDatabasePath(paths.home);
+    return {
+      pid: process.pid,
+      state: this.state,
+      version: PRODUCT_VERSION,
+      home: paths.home,
+      startedAt: this.startedAt.toISOString(),
+      uptimeSeconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+      socket: paths.socket,
+      log: paths.log,
+      mode: choice === undefined ? null : choice.kind === 'redis' ? 'redis' : 'spool_only',
+      redis,
+      ...counters,
+      eventsStored: figures?.eventsStored ?? null,
+      spoolBacklog: await readSpoolBacklog(paths.home),
+      database: { path: databasePath, sizeBytes: figures?.databaseBytes ?? databaseSizeBytes(databasePath) },
+      problems,
+    };
+  }
+}
