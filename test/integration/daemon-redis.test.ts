@@ -44,7 +44,8 @@ describe('daemon Redis: managed redis-server, spool-only mode', function () {
   });
 
   it('starts a managed Redis on the configured port, records it, a second daemon reuses it, and the hooks reach it', async () => {
-    const configured = await closedPortUrl();
+    // A free ephemeral port (not closedPortUrl's reserved one): the managed Redis will bind it.
+    const configured = `redis://127.0.0.1:${await freePort()}`;
     const env = daemonEnv(home.path, configured, prefix, { PATH: pathWithRedisServer(binFolder) });
     const first = await runCli(['start', '--detach'], env);
     assert.equal(first.code, 0, first.stderr);
