@@ -58,7 +58,8 @@ export async function startDetached(options: DetachOptions): Promise<DetachOutco
     if (status && pid !== null && status.pid === pid && status.state === 'running') return { kind: 'ready', pid, readyMs: Date.now() - started };
     if (exit !== undefined) {
       if (exitCode === 0) return { kind: 'already_running', pid: (status ?? (await queryDaemonStatus(paths.socket, 2000)))?.pid ?? null };
-      return { kind: 'failed', reason: `the daemon ${exit} before it was ready`, pid: null };
+      const why = lastLoggedError(paths.log, started);
+      return { kind: 'failed', reason: `the daemon ${exit} before it was ready${why ? `: ${why}` : ''}`, pid: null };
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -72,4 +73,18 @@ export function logTail(path: string, lines: number): string {
   } catch {
     return '(the log is empty)';
   }
+}
+
+/** The message of the last error this start logged (after `since`), if any. */
+function lastLoggedError(path: string, since: number): string | undefined {
+  const lines = logTail(path, 50).split('\n').reverse();
+  for (const line of lines) {
+    try {
+      const entry = JSON.parse(line) as { level?: string; time?: string; error_message?: string };
+      if (entry.level === 'error' && entry.error_message && Date.parse(entry.time ?? '') >= since - 1000) return entry.error_message;
+    } catch {
+      // Not one of our lines (the runtime's own output): skip it.
+    }
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 // The daemon as a real process (the built CLI) against a private Redis: start --detach, status,
 // stop; two daemons racing for one data folder; kill -9 and a restart without clean-up.
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedis } from '../support/redis-server.ts';
 import type { PrivateRedis } from '../support/redis-server.ts';
@@ -37,6 +37,14 @@ describe('daemon lifecycle (built CLI, real processes)', function () {
     assert.ok(pid > 0, started.stdout);
     assert.match(started.stdout, /log: .*daemon\.log/);
     assert.ok(isAlive(pid));
+    // Outlives the terminal: its own session (it leads it), no controlling terminal, stdio to the log.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    assert.equal(Number(fields[3]), pid, 'session leader');
+    assert.equal(Number(fields[4]), 0, 'no controlling terminal');
+    assert.equal(readlinkSync(`/proc/${pid}/fd/1`), join(home.path, 'logs', 'daemon.log'));
+    assert.equal(readlinkSync(`/proc/${pid}/fd/2`), join(home.path, 'logs', 'daemon.log'));
+    assert.equal(readlinkSync(`/proc/${pid}/cwd`), home.path);
 
     const status = await statusJson(env);
     assert.equal(status.pid, pid);
@@ -139,6 +147,34 @@ describe('daemon lifecycle (built CLI, real processes)', function () {
     assert.equal((await statusJson(env)).pid, pid);
     assert.equal(readJson<{ pid: number }>(join(home.path, 'daemon.pid'))?.pid, pid);
     assert.equal((await runCli(['stop'], env)).code, 0);
+  });
+
+  it('a data folder too deep for a unix socket path gets its socket under the temp dir', async () => {
+    const deepHome = join(home.path, 'd'.repeat(60), 'e'.repeat(60));
+    mkdirSync(deepHome, { recursive: true });
+    const deepEnv = { ...env, BLUEPLANE_HOME: deepHome };
+    const started = await runCli(['start', '--detach'], deepEnv);
+    assert.equal(started.code, 0, started.stderr);
+    const status = await statusJson(deepEnv);
+    assert.equal(status.state, 'running');
+    assert.ok(!status.socket.startsWith(deepHome), status.socket);
+    assert.equal(statSync(status.socket).mode & 0o777, 0o600);
+    assert.equal((await runCli(['stop'], deepEnv)).code, 0);
+    assert.equal(existsSync(status.socket), false);
+    killLeftovers(deepHome);
+  });
+
+  it('a start that fails exits 1 and shows the end of the log, which says why', async () => {
+    // The socket would go under TMPDIR/blueplane-<uid>, and that folder is open to everyone.
+    const tmp = join(home.path, 'tmp');
+    mkdirSync(join(tmp, `blueplane-${process.getuid!()}`), { recursive: true });
+    chmodSync(join(tmp, `blueplane-${process.getuid!()}`), 0o777);
+    const deepHome = join(home.path, 'd'.repeat(120));
+    const failing = await runCli(['start', '--detach'], { ...env, BLUEPLANE_HOME: deepHome, TMPDIR: tmp });
+    assert.equal(failing.code, 1, failing.stdout);
+    assert.match(failing.stderr, /exited with code 1 before it was ready/);
+    assert.match(failing.stderr, /daemon_start_failed.*must be a private folder/);
+    assert.equal((await statusJson({ ...env, BLUEPLANE_HOME: deepHome, TMPDIR: tmp })).pid, null);
   });
 
   it('SIGTERM and SIGINT stop a foreground daemon with exit 0 and remove its socket', async () => {
