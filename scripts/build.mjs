@@ -5,7 +5,10 @@ import * as esbuild from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const watch = process.argv.includes('--watch');
+const args = process.argv.slice(2);
+const watch = args.includes('--watch');
+// `node scripts/build.mjs hooks` builds only the named groups (hooks, cli, extension); no name builds all.
+const groups = args.filter((arg) => !arg.startsWith('--'));
 
 const common = {
   bundle: true,
@@ -17,6 +20,7 @@ const common = {
 
 const hook = (name) => ({
   ...common,
+  group: 'hooks',
   entryPoints: [`hooks/${name}.ts`],
   outfile: `dist/hooks/${name}.js`,
   target: 'node18',
@@ -29,6 +33,7 @@ const targets = [
   hook('cursor'),
   {
     ...common,
+    group: 'cli',
     entryPoints: ['core/cli.ts'],
     outfile: 'dist/core/cli.js',
     target: 'node22',
@@ -38,6 +43,7 @@ const targets = [
   },
   {
     ...common,
+    group: 'extension',
     entryPoints: ['extension/extension.ts'],
     outfile: 'dist/extension/extension.js',
     target: 'node22',
@@ -46,13 +52,14 @@ const targets = [
   },
 ];
 
-const executables = ['dist/hooks/claude.js', 'dist/hooks/cursor.js', 'dist/core/cli.js'];
+const selected = targets.filter((target) => groups.length === 0 || groups.includes(target.group));
+if (selected.length === 0) throw new Error(`nothing to build for ${groups.join(', ')}; groups: hooks, cli, extension`);
 
-const contexts = await Promise.all(targets.map((options) => esbuild.context(options)));
+const contexts = await Promise.all(selected.map(({ group, ...options }) => esbuild.context(options)));
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
   await Promise.all(contexts.map((context) => context.rebuild()));
   await Promise.all(contexts.map((context) => context.dispose()));
-  for (const file of executables) chmodSync(file, 0o755);
+  for (const { outfile, banner } of selected) if (banner) chmodSync(outfile, 0o755);
 }

@@ -33,7 +33,7 @@ export function ensureBuiltHooks(): void {
   const built = (['claude', 'cursor'] as const).map(builtHookPath);
   const sources = Math.max(newestSource(join(REPO_ROOT, 'hooks')), newestSource(join(REPO_ROOT, 'core')));
   if (built.every((path) => existsSync(path) && statSync(path).mtimeMs >= sources)) return;
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs'), 'hooks'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (result.status !== 0 || !built.every(existsSync)) {
     throw new Error(`dist/hooks is missing or stale and \`npm run build\` failed:\n${result.stdout}${result.stderr}`);
   }
