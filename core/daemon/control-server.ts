@@ -10,6 +10,9 @@ import { CONTROL_PROTOCOL_VERSION, MAX_CONTROL_LINE_BYTES, encodeMessage, parseC
 import type { ControlRequest, ControlResponse } from './control-protocol.ts';
 import { errorFields } from './daemon-log.ts';
 
+/** How long close() lets connected clients hang up by themselves. */
+const CLOSE_GRACE_MS = 300;
+
 export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
 
 function removeIfPresent(path: string): void {
@@ -56,12 +59,23 @@ export class ControlServer {
     chmodSync(this.path, 0o600);
   }
 
-  /** Stops listening, drops open connections, removes the socket file. Idempotent. */
+  /**
+   * Stops listening, ends open connections (a response already written, such as the reply to
+   * `stop`, still reaches its client; a client that does not hang up is cut after a moment),
+   * removes the socket file. Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      for (const socket of this.connections) socket.destroy();
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
+      for (const socket of this.connections) socket.end();
+      const cut = setTimeout(() => {
+        for (const socket of this.connections) socket.destroy();
+      }, CLOSE_GRACE_MS);
+      const done = (): void => {
+        clearTimeout(cut);
+        resolve();
+      };
+      if (!this.server.listening) return done();
+      this.server.close(done);
     }).then(() => removeIfPresent(this.path));
     return this.closing;
   }
@@ -104,6 +118,6 @@ export class ControlServer {
         response = { type: 'error', protocol: CONTROL_PROTOCOL_VERSION, message: `${request.type} failed: ${(error as Error).message}` };
       }
     }
-    if (!socket.destroyed) socket.write(encodeMessage(response));
+    if (socket.writable) socket.write(encodeMessage(response));
   }
 }

@@ -1,12 +1,14 @@
-// better-sqlite3, typed for the daemon's own small uses (the lock file, read-only counts while
-// no daemon runs). The package ships no type declarations and this repository has none for it
-// yet: @ts-ignore rather than @ts-expect-error, so adding declarations later breaks nothing.
+// better-sqlite3, typed for the daemon's own small uses: the lock file, read-only counts while no
+// daemon runs, tests reading the database back. The package ships no type declarations; this
+// module keeps its own narrow ones. @ts-ignore rather than @ts-expect-error, so declarations
+// elsewhere in the repository (the storage layer's) change nothing here.
 // @ts-ignore
 import BetterSqlite3 from 'better-sqlite3';
 
 export interface SqliteStatement {
   run(...params: unknown[]): unknown;
   get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 
 export interface SqliteDatabase {
