@@ -4,7 +4,7 @@
 // field) or in the spool, nor in anything the hooks print.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuiltHooks, runHookProcess } from '../support/hook-process.ts';
 import type { HookName } from '../support/hook-process.ts';
@@ -68,12 +68,14 @@ describe('privacy: canaries in every field never leave the hook', function () {
   before(async () => {
     ensureBuiltHooks();
     redis = await startRedis();
-    home = tempHome();
   });
   after(async () => {
     await redis?.stop();
-    home?.remove();
   });
+  beforeEach(() => {
+    home = tempHome();
+  });
+  afterEach(() => home?.remove());
 
   /** Every fixture with every canary, plus the same with the tool name itself replaced. */
   function plantedRuns(): Array<{ hook: HookName; args: string[]; stdin: string }> {
@@ -113,6 +115,12 @@ describe('privacy: canaries in every field never leave the hook', function () {
     }
   }
 
+  /** All spooled text of the current data folder. */
+  function spooledText(): string {
+    const folder = join(home.path, 'spool');
+    return existsSync(folder) ? readdirSync(folder).map((name) => readFileSync(join(folder, name), 'utf8')).join('') : '';
+  }
+
   it('stores no canary in Redis: every key, every stream field', async () => {
     const prefix = uniquePrefix();
     const printed = await runAll(redis.url, prefix);
@@ -120,7 +128,11 @@ describe('privacy: canaries in every field never leave the hook', function () {
     const keys = await redis.keys('*');
     assert.deepEqual(keys, [`${prefix}telemetry:events`], 'the hooks write one stream and nothing else');
     const entries = await redis.xrange(`${prefix}telemetry:events`);
-    assert.equal(entries.length, plantedRuns().length, 'every planted payload still produced its event');
+    // A hook that misses its Redis deadline on a busy machine spools instead: both count, both are checked.
+    const spooled = spooledText();
+    const spooledLines = spooled === '' ? 0 : spooled.trim().split('\n').length;
+    assert.equal(entries.length + spooledLines, plantedRuns().length, 'every planted payload still produced its event');
+    assertNoCanary('the spool', spooled);
     const everything = JSON.stringify(entries);
     assertNoCanary('the Redis stream', everything);
     const events = entries.map(([, fields]) => JSON.parse(fields[7]!) as { event_type: string; payload: Record<string, unknown> });
@@ -130,10 +142,7 @@ describe('privacy: canaries in every field never leave the hook', function () {
   it('spools no canary when Redis is down', async () => {
     const printed = await runAll(await closedPortUrl(), uniquePrefix());
     assertNoCanary('hook output', printed);
-    const folder = join(home.path, 'spool');
-    const files = readdirSync(folder);
-    assert.ok(files.length > 0);
-    const spooled = files.map((name) => readFileSync(join(folder, name), 'utf8')).join('');
+    const spooled = spooledText();
     assert.equal(spooled.trim().split('\n').length, plantedRuns().length);
     assertNoCanary('the spool', spooled);
   });
