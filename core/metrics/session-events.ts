@@ -1,0 +1,86 @@
+// One session's events as the metrics engine reads them: each with its time in ms, duplicates
+// (same event_id: PEL redelivery, spool replay) dropped, events without a valid timestamp set
+// aside, and the rest ordered by timestamp, then event_id (UUIDv7, so ties follow creation order).
+// Hooks of one session run as separate processes, so arrival order means nothing.
+import type { EventMetadata, Platform, TelemetryEvent } from '../event/envelope.ts';
+
+/**
+ * A token usage record from the transcript monitor: one API response, already deduplicated by
+ * message id upstream. Not yet in envelope.ts's EventType vocabulary; defined here until the
+ * envelope adds `token_usage`.
+ */
+export interface TokenUsageEvent {
+  v: 1;
+  event_id: string;
+  timestamp: string;
+  platform: Platform;
+  session_id: string;
+  event_type: 'token_usage';
+  hook_type: string;
+  /** metadata.model names the model that answered. */
+  metadata: EventMetadata;
+  payload: {
+    input_tokens?: number;
+    output_tokens?: number;
+    cache_read_tokens?: number;
+    cache_write_tokens?: number;
+    message_id?: string;
+  };
+}
+
+export type MetricsEvent = TelemetryEvent | TokenUsageEvent;
+
+export interface TimedEvent {
+  event: MetricsEvent;
+  /** Milliseconds since the epoch, from event.timestamp. */
+  ms: number;
+  /** Position in the ordered session, a tie-breaker for equal times. */
+  order: number;
+}
+
+export interface PreparedSession {
+  platform: Platform;
+  sessionId: string;
+  events: TimedEvent[];
+  /** Timestamps of the copies dropped as duplicates (so a time window can count them). */
+  duplicateTimes: number[];
+  invalidTimestamps: number;
+}
+
+function eventTime(event: MetricsEvent): number | undefined {
+  const ms = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Orders one session's events; throws if they belong to more than one session. */
+export function prepareSession(events: readonly MetricsEvent[]): PreparedSession {
+  const first = events[0];
+  if (!first) throw new RangeError('a session needs at least one event');
+  let invalidTimestamps = 0;
+  const timed: Array<{ event: MetricsEvent; ms: number }> = [];
+  for (const event of events) {
+    if (event.session_id !== first.session_id || event.platform !== first.platform) {
+      throw new RangeError(`events of ${event.platform}/${event.session_id} given with ${first.platform}/${first.session_id}`);
+    }
+    const ms = eventTime(event);
+    if (ms === undefined) invalidTimestamps++;
+    else timed.push({ event, ms });
+  }
+  timed.sort((a, b) => a.ms - b.ms || compareIds(a.event.event_id, b.event.event_id));
+  const seen = new Set<string>();
+  const ordered: TimedEvent[] = [];
+  const duplicateTimes: number[] = [];
+  for (const { event, ms } of timed) {
+    if (seen.has(event.event_id)) {
+      duplicateTimes.push(ms);
+      continue;
+    }
+    seen.add(event.event_id);
+    ordered.push({ event, ms, order: ordered.length });
+  }
+  return { platform: first.platform, sessionId: first.session_id, events: ordered, duplicateTimes, invalidTimestamps };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
