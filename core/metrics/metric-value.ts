@@ -24,10 +24,6 @@ export function unavailable(reason: UnavailableReason, detail: string): Metric<n
   return { status: 'unavailable', reason, detail };
 }
 
-export function valueOf<T>(metric: Metric<T>): T | undefined {
-  return metric.status === 'ok' ? metric.value : undefined;
-}
-
 /** numerator / denominator as a fraction in 0..1, or unavailable when nothing was counted. */
 export function ratio(numerator: number, denominator: number, whenEmpty: Metric<never>): Metric<number> {
   return denominator > 0 ? ok(numerator / denominator) : whenEmpty;
