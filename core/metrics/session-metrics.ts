@@ -65,10 +65,9 @@ export function computeSessionMetrics(events: readonly MetricsEvent[], options: 
     productivity: productivityScore(view, end.ended_normally),
     tally,
   };
-  // The first event that names a place: hook_error events and token records may not.
-  const project = session.events.find((timed) => timed.event.metadata.project_hash !== undefined)?.event.metadata.project_hash;
+  const project = placeOf(session.events, 'project_hash');
   if (project !== undefined) metrics.project_hash = project;
-  const workspace = session.events.find((timed) => timed.event.metadata.workspace_hash !== undefined)?.event.metadata.workspace_hash;
+  const workspace = placeOf(session.events, 'workspace_hash');
   if (workspace !== undefined) metrics.workspace_hash = workspace;
   const first = session.events[0];
   const last = session.events[session.events.length - 1];
@@ -78,6 +77,17 @@ export function computeSessionMetrics(events: readonly MetricsEvent[], options: 
   }
   if (options.window) metrics.window = { ...options.window };
   return metrics;
+}
+
+/**
+ * The session's project or workspace: the first hook event naming one (a hook's project_hash is
+ * CLAUDE_PROJECT_DIR or Cursor's first workspace root; a transcript record only knows its cwd),
+ * else the first token record naming one.
+ */
+function placeOf(events: readonly TimedEvent[], key: 'project_hash' | 'workspace_hash'): string | undefined {
+  const named = (timed: TimedEvent): boolean => timed.event.metadata[key] !== undefined;
+  const fromHook = events.find((timed) => timed.event.event_type !== 'token_usage' && named(timed));
+  return (fromHook ?? events.find(named))?.event.metadata[key];
 }
 
 function within(ms: number, window: Window | undefined): boolean {

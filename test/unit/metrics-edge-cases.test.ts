@@ -248,6 +248,19 @@ describe('metrics engine: how a session ended', () => {
   });
 });
 
+describe('metrics engine: where a session happened', () => {
+  it("takes the project from the hooks before a transcript record's cwd", () => {
+    const s = session('claude_code', 'placed', {});
+    const record = s.usage(0, OPUS, { input: 1, output: 1 });
+    record.metadata.project_hash = 'cwd-hash';
+    record.metadata.workspace_hash = 'cwd-hash';
+    s.add('user_prompt', 1, {}, { project_hash: 'project-dir-hash', workspace_hash: 'cwd-hash' });
+    const metrics = computeSessionMetrics(s.events, { usage: s.usageEvents });
+    assert.deepEqual([metrics.project_hash, metrics.workspace_hash], ['project-dir-hash', 'cwd-hash']);
+    assert.equal(computeSessionMetrics([], { usage: s.usageEvents }).project_hash, 'cwd-hash');
+  });
+});
+
 describe('metrics engine: input it refuses or sets aside', () => {
   it('refuses no events and events of two sessions', () => {
     assert.throws(() => computeSessionMetrics([]), RangeError);
