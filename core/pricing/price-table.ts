@@ -145,6 +145,21 @@ export function resolveModel(model: string | undefined, table: PriceTable = SHIP
   return undefined;
 }
 
+/**
+ * A model's standard rates under flat names (USD per million tokens), for code that prices per-model
+ * totals rather than requests: `cacheWrite` is the 5-minute write price. Per-model totals cannot
+ * apply long-context tiers or the 1-hour write price; estimateCost per request can.
+ */
+export function perMillionRates(
+  model: string | undefined,
+  table: PriceTable = SHIPPED_PRICE_TABLE,
+): { model: string; input: number; output: number; cacheWrite: number; cacheWrite1h: number; cacheRead: number } | undefined {
+  const key = resolveModel(model, table);
+  const entry = key ? table.models[key] : undefined;
+  if (!key || !entry) return undefined;
+  return { model: key, input: entry.input, output: entry.output, cacheWrite: entry.cache_write_5m, cacheWrite1h: entry.cache_write_1h, cacheRead: entry.cache_read };
+}
+
 const PER_MILLION = 1_000_000;
 
 /** The estimated list-price cost of one request; undefined for a model the table does not know. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { estimateCost, SHIPPED_PRICE_TABLE, type TokenCounts } from '../../core/pricing/price-table.ts';
+import { estimateCost, perMillionRates, SHIPPED_PRICE_TABLE, type TokenCounts } from '../../core/pricing/price-table.ts';
 
 function tokens(counts: Partial<TokenCounts>): TokenCounts {
   return { input_tokens: 0, output_tokens: 0, cache_write_5m_tokens: 0, cache_write_1h_tokens: 0, cache_read_tokens: 0, ...counts };
@@ -69,5 +69,10 @@ describe('pricing: cost of a request', () => {
     }
     // Zero tokens of a known model cost 0, which is a real figure.
     assert.equal(estimateCost('claude-haiku-4-5', tokens({}))?.usd, 0);
+  });
+
+  it('gives flat per-model rates for code that prices totals', () => {
+    assert.deepEqual(perMillionRates('claude-opus-4-6[1m]'), { model: 'claude-opus-4-6', input: 5, output: 25, cacheWrite: 6.25, cacheWrite1h: 10, cacheRead: 0.5 });
+    assert.equal(perMillionRates('sonnet'), undefined);
   });
 });
