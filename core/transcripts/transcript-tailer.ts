@@ -1,0 +1,305 @@
+// Reads Claude Code transcripts incrementally: per file, only the bytes after the last offset, one
+// complete line at a time. A line still being written (no newline yet, not yet a whole JSON object)
+// is left for the next read; a file that got shorter, changed inode or changed its first bytes is
+// read again from 0 (the ledger and the stable event ids keep that from counting twice); a corrupt
+// line is skipped with a logged reason. The reader never holds a line's text beyond parsing it.
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Log } from '../log.ts';
+import { silentLog } from '../log.ts';
+import { createHasher, pathHash, type Hasher } from '../capture/safe-values.ts';
+import { parseTranscriptLine, type UsageRecord } from './transcript-line.ts';
+import { SessionIndex, type TranscriptSession } from './transcript-sessions.ts';
+import { emptyReaderState, type TranscriptFileState, type TranscriptReaderState } from './transcript-state.ts';
+import { UsageLedger, type LedgerCounters } from './usage-ledger.ts';
+
+export type SkipReason = 'invalid_json' | 'not_an_object' | 'too_long' | 'not_interesting';
+
+export interface TailerOptions {
+  /** The install secret: keys the hashes of paths, ids and cwd. */
+  secret: Buffer;
+  /** State saved by a previous run. */
+  state?: TranscriptReaderState;
+  log?: Log;
+  now?: () => number;
+  /** A response still pending when its file has been quiet this long can no longer grow. */
+  settleMs?: number;
+  chunkBytes?: number;
+  /** Longer lines are skipped (reason too_long) without being buffered. */
+  maxLineBytes?: number;
+}
+
+export interface FileReadResult {
+  /** Keyed hash of the path: how logs and state name the file. */
+  fileKey: string;
+  bytesRead: number;
+  linesRead: number;
+  /** Responses released by this read, each once (possibly from other files, settled by this one). */
+  records: UsageRecord[];
+  skipped: Partial<Record<SkipReason, number>>;
+  /** Why the file was read again from its start, if it was. */
+  restarted?: 'truncated' | 'replaced' | 'rewritten';
+  /** The file no longer exists (its state was dropped). */
+  missing: boolean;
+  /** Size and mtime matched the last read: nothing was opened. */
+  unchanged: boolean;
+}
+
+interface FileRuntime {
+  state: TranscriptFileState;
+  /** Where the next read starts: past every complete line read in this process. */
+  readOffset: number;
+  /** Loaded with lines after its offset (pending responses, an unfinished line): read even if unchanged. */
+  reread: boolean;
+}
+
+export const DEFAULT_SETTLE_MS = 60_000;
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+const HEAD_BYTES = 256;
+const NEWLINE = 0x0a;
+const USAGE_FIELD = Buffer.from('"usage"');
+const SESSION_FIELD = Buffer.from('"sessionId"');
+
+/** A line without a newline is complete only if it is a whole JSON object (a prefix of one never is). */
+function isWholeObject(line: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(line.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+export class TranscriptTailer {
+  private readonly hash: Hasher;
+  private readonly log: Log;
+  private readonly now: () => number;
+  private readonly settleMs: number;
+  private readonly chunkBytes: number;
+  private readonly maxLineBytes: number;
+  private readonly files = new Map<string, FileRuntime>();
+  /** Last modification time seen per file: a file quiet for settleMs releases its pending responses. */
+  private readonly lastChange = new Map<string, number>();
+  private readonly ledger = new UsageLedger();
+  private readonly index: SessionIndex;
+  /** One read at a time: reads share the ledger and their order matters. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: TailerOptions) {
+    this.hash = createHasher(options.secret);
+    this.log = options.log ?? silentLog;
+    this.now = options.now ?? Date.now;
+    this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const state = options.state ?? emptyReaderState();
+    for (const [key, file] of Object.entries(state.files)) {
+      this.files.set(key, { state: { ...file }, readOffset: file.offset, reread: file.offset < file.size });
+    }
+    this.index = new SessionIndex(state.sessions);
+  }
+
+  /** The keyed hash that names a transcript file in state and logs. */
+  fileKey(path: string): string {
+    return pathHash(resolve(path), this.hash);
+  }
+
+  /** Reads what is new in one file. Never throws for the file's content; I/O errors other than a missing file do. */
+  readFile(path: string): Promise<FileReadResult> {
+    const run = this.queue.then(() => this.readNow(path));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Releases the pending responses of files quiet for the settle delay (call it periodically). */
+  settleIdle(): UsageRecord[] {
+    const now = this.now();
+    for (const [key, changedAt] of this.lastChange) {
+      if (now - changedAt < this.settleMs) continue;
+      this.ledger.settleFile(key);
+      this.lastChange.delete(key);
+    }
+    return this.ledger.take();
+  }
+
+  /** Releases everything pending: for a one-shot scan of files that are known to be complete. */
+  settleAll(): UsageRecord[] {
+    this.ledger.settleAll();
+    this.lastChange.clear();
+    return this.ledger.take();
+  }
+
+  /** The file was deleted: drop its state and release what only it held. */
+  forgetFile(path: string): UsageRecord[] {
+    const key = this.fileKey(path);
+    this.files.delete(key);
+    this.lastChange.delete(key);
+    this.ledger.forgetFile(key);
+    return this.ledger.take();
+  }
+
+  /**
+   * The state to persist. Save it only after the records returned so far were delivered: each file's
+   * offset stops before its earliest still-pending response, so a restart re-reads those lines.
+   */
+  snapshot(): TranscriptReaderState {
+    const files: Record<string, TranscriptFileState> = {};
+    for (const [key, runtime] of this.files) {
+      const pendingStart = this.ledger.pendingStart(key);
+      const offset = pendingStart === undefined ? runtime.readOffset : Math.min(pendingStart, runtime.readOffset);
+      files[key] = { ...runtime.state, offset };
+    }
+    return { version: 1, files, sessions: this.index.toState() };
+  }
+
+  sessions(): TranscriptSession[] {
+    return this.index.list();
+  }
+
+  get counters(): Readonly<LedgerCounters> {
+    return this.ledger.counters;
+  }
+
+  get pendingResponses(): number {
+    return this.ledger.pendingCount;
+  }
+
+  private async readNow(path: string): Promise<FileReadResult> {
+    const fileKey = this.fileKey(path);
+    const result: FileReadResult = { fileKey, bytesRead: 0, linesRead: 0, records: [], skipped: {}, missing: false, unchanged: false };
+    let stats;
+    try {
+      stats = await stat(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      result.missing = true;
+      result.records = this.forgetFile(path);
+      return result;
+    }
+    let runtime = this.files.get(fileKey);
+    const ino = Number.isSafeInteger(stats.ino) ? stats.ino : 0;
+    if (runtime && !runtime.reread && runtime.state.size === stats.size && runtime.state.mtimeMs === stats.mtimeMs && (runtime.state.ino === ino || ino === 0)) {
+      result.unchanged = true;
+      result.records = this.settleIfQuiet(fileKey, stats.mtimeMs);
+      return result;
+    }
+    const handle = await open(path, 'r');
+    try {
+      const head = await this.readHead(handle, stats.size);
+      if (!runtime) {
+        runtime = { state: { offset: 0, size: 0, mtimeMs: 0, ino, head }, readOffset: 0, reread: false };
+        this.files.set(fileKey, runtime);
+      } else {
+        const restart =
+          stats.size < runtime.readOffset ? 'truncated'
+          : runtime.state.ino !== 0 && ino !== 0 && runtime.state.ino !== ino ? 'replaced'
+          : runtime.state.head !== '' && runtime.state.head !== head ? 'rewritten'
+          : undefined;
+        if (restart) {
+          result.restarted = restart;
+          this.log.info('transcript_restart', { file: fileKey, reason: restart });
+          runtime.readOffset = 0;
+          this.ledger.restartFile(fileKey);
+        }
+      }
+      await this.readLines(handle, runtime, stats.size, fileKey, result);
+      runtime.state = { offset: runtime.readOffset, size: stats.size, mtimeMs: stats.mtimeMs, ino, head };
+      runtime.reread = false;
+    } finally {
+      await handle.close();
+    }
+    this.lastChange.set(fileKey, stats.mtimeMs);
+    result.records = this.settleIfQuiet(fileKey, stats.mtimeMs);
+    return result;
+  }
+
+  private settleIfQuiet(fileKey: string, mtimeMs: number): UsageRecord[] {
+    if (this.now() - mtimeMs >= this.settleMs) {
+      this.ledger.settleFile(fileKey);
+      this.lastChange.delete(fileKey);
+    }
+    return this.ledger.take();
+  }
+
+  private async readHead(handle: Awaited<ReturnType<typeof open>>, size: number): Promise<string> {
+    if (size < HEAD_BYTES) return '';
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return bytesRead === HEAD_BYTES ? this.hash(buffer.toString('base64')) : '';
+  }
+
+  /** Reads from runtime.readOffset up to `end`, handing each complete line to handleLine. */
+  private async readLines(handle: Awaited<ReturnType<typeof open>>, runtime: FileRuntime, end: number, fileKey: string, result: FileReadResult): Promise<void> {
+    const buffer = Buffer.allocUnsafe(Math.min(this.chunkBytes, Math.max(1, end - runtime.readOffset)));
+    let position = runtime.readOffset;
+    /** Start of the line being assembled, and its bytes so far when it spans chunks. */
+    let lineStart = position;
+    let carry: Buffer | undefined;
+    let tooLong = false;
+    while (position < end) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+      if (bytesRead === 0) break;
+      result.bytesRead += bytesRead;
+      const chunk = buffer.subarray(0, bytesRead);
+      const chunkStart = position;
+      position += bytesRead;
+      let from = 0;
+      for (let newline = chunk.indexOf(NEWLINE, from); newline !== -1; newline = chunk.indexOf(NEWLINE, from)) {
+        if (tooLong) {
+          this.skip(result, 'too_long', fileKey, lineStart);
+        } else {
+          const piece = chunk.subarray(from, newline);
+          this.handleLine(carry ? Buffer.concat([carry, piece]) : piece, lineStart, fileKey, result);
+        }
+        carry = undefined;
+        tooLong = false;
+        from = newline + 1;
+        lineStart = chunkStart + from;
+        runtime.readOffset = lineStart;
+      }
+      if (from < chunk.length && !tooLong) {
+        const rest = chunk.subarray(from);
+        carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
+        if (carry.length > this.maxLineBytes) {
+          carry = undefined;
+          tooLong = true;
+        }
+      }
+    }
+    // An unterminated last line is consumed only once it is a whole JSON object.
+    if (carry && isWholeObject(carry)) {
+      this.handleLine(carry, lineStart, fileKey, result);
+      runtime.readOffset = lineStart + carry.length;
+    }
+  }
+
+  private handleLine(line: Buffer, lineStart: number, fileKey: string, result: FileReadResult): void {
+    result.linesRead++;
+    if (line.length === 0 || (line.indexOf(USAGE_FIELD) === -1 && line.indexOf(SESSION_FIELD) === -1)) {
+      if (line.length > 0) result.skipped.not_interesting = (result.skipped.not_interesting ?? 0) + 1;
+      return;
+    }
+    const parsed = parseTranscriptLine(line.toString('utf8'), this.hash);
+    switch (parsed.kind) {
+      case 'corrupt':
+        this.skip(result, parsed.reason, fileKey, lineStart);
+        return;
+      case 'ignored':
+        result.skipped.not_interesting = (result.skipped.not_interesting ?? 0) + 1;
+        return;
+      case 'sighting':
+        this.index.see(parsed.sighting);
+        return;
+      case 'usage':
+        this.index.see(parsed.sighting);
+        this.ledger.offer(parsed.usage, fileKey, lineStart);
+        return;
+    }
+  }
+
+  private skip(result: FileReadResult, reason: SkipReason, fileKey: string, offset: number): void {
+    result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
+    this.log.warn('transcript_line_skipped', { file: fileKey, offset, reason });
+  }
+}
