@@ -66,14 +66,17 @@ export function sanitizeReaderState(raw: unknown): TranscriptReaderState {
   return state;
 }
 
-/** A store in one private JSON file (mode 0600), replaced atomically on every save. */
-export function jsonFileStateStore(path: string): TranscriptStateStore {
+/**
+ * A store in one private JSON file (mode 0600), replaced atomically on every save. What is read
+ * back goes through `sanitize`; a missing, unreadable or corrupt file loads as undefined, which
+ * costs one re-read (the monitors' event ids are stable, so nothing is stored twice).
+ */
+export function jsonFileStore<T>(path: string, sanitize: (raw: unknown) => T): { load(): T | undefined; save(state: T): void } {
   return {
     load() {
       try {
-        return sanitizeReaderState(JSON.parse(readFileSync(path, 'utf8')));
+        return sanitize(JSON.parse(readFileSync(path, 'utf8')));
       } catch {
-        // Missing is the first run; unreadable or corrupt state costs one re-read (event ids are stable).
         return undefined;
       }
     },
@@ -81,4 +84,8 @@ export function jsonFileStateStore(path: string): TranscriptStateStore {
       writeFileAtomic(path, JSON.stringify(state), 0o600);
     },
   };
+}
+
+export function jsonFileStateStore(path: string): TranscriptStateStore {
+  return jsonFileStore(path, sanitizeReaderState);
 }
