@@ -53,6 +53,13 @@ interface FileRuntime {
   reread: boolean;
 }
 
+/** Per read of a file: the session lines kept aside (see handleLine). */
+interface ReadPass {
+  sawSighting: boolean;
+  lastSighting?: Buffer;
+  lastSightingStart: number;
+}
+
 export const DEFAULT_SETTLE_MS = 60_000;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -60,6 +67,23 @@ const HEAD_BYTES = 256;
 const NEWLINE = 0x0a;
 const USAGE_FIELD = Buffer.from('"usage"');
 const SESSION_FIELD = Buffer.from('"sessionId"');
+
+/**
+ * The keyed hash, remembered: every line of a transcript repeats its session id and cwd, and an
+ * HMAC per line was a third of a scan's time. Bounded, so a long-running daemon does not grow.
+ */
+function rememberingHasher(hash: Hasher, capacity = 10_000): Hasher {
+  const known = new Map<string, string>();
+  return (value) => {
+    let digest = known.get(value);
+    if (digest === undefined) {
+      if (known.size >= capacity) known.clear();
+      digest = hash(value);
+      known.set(value, digest);
+    }
+    return digest;
+  };
+}
 
 /** A line without a newline is complete only if it is a whole JSON object (a prefix of one never is). */
 function isWholeObject(line: Buffer): boolean {
@@ -87,7 +111,7 @@ export class TranscriptTailer {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: TailerOptions) {
-    this.hash = createHasher(options.secret);
+    this.hash = rememberingHasher(createHasher(options.secret));
     this.log = options.log ?? silentLog;
     this.now = options.now ?? Date.now;
     this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
@@ -237,6 +261,7 @@ export class TranscriptTailer {
     let lineStart = position;
     let carry: Buffer | undefined;
     let tooLong = false;
+    const pass: ReadPass = { sawSighting: false, lastSightingStart: 0 };
     while (position < end) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
       if (bytesRead === 0) break;
@@ -250,7 +275,7 @@ export class TranscriptTailer {
           this.skip(result, 'too_long', fileKey, lineStart);
         } else {
           const piece = chunk.subarray(from, newline);
-          this.handleLine(carry ? Buffer.concat([carry, piece]) : piece, lineStart, fileKey, result);
+          this.handleLine(carry ? Buffer.concat([carry, piece]) : piece, lineStart, fileKey, result, pass);
         }
         carry = undefined;
         tooLong = false;
@@ -269,17 +294,36 @@ export class TranscriptTailer {
     }
     // An unterminated last line is consumed only once it is a whole JSON object.
     if (carry && isWholeObject(carry)) {
-      this.handleLine(carry, lineStart, fileKey, result);
+      this.handleLine(carry, lineStart, fileKey, result, pass);
       runtime.readOffset = lineStart + carry.length;
     }
+    if (pass.lastSighting) this.parseLine(pass.lastSighting, pass.lastSightingStart, fileKey, result);
   }
 
-  private handleLine(line: Buffer, lineStart: number, fileKey: string, result: FileReadResult): void {
+  /**
+   * Lines with usage are parsed; other lines matter only for when their session was seen, and one
+   * file holds one session, so of those only the first and the last of a read are parsed (most
+   * lines of a transcript are progress and tool output: parsing them all was most of a scan's time).
+   */
+  private handleLine(line: Buffer, lineStart: number, fileKey: string, result: FileReadResult, pass: ReadPass): void {
     result.linesRead++;
-    if (line.length === 0 || (line.indexOf(USAGE_FIELD) === -1 && line.indexOf(SESSION_FIELD) === -1)) {
+    const hasUsage = line.indexOf(USAGE_FIELD) !== -1;
+    if (line.length === 0 || (!hasUsage && line.indexOf(SESSION_FIELD) === -1)) {
       if (line.length > 0) result.skipped.not_interesting = (result.skipped.not_interesting ?? 0) + 1;
       return;
     }
+    if (!hasUsage) {
+      if (pass.sawSighting) {
+        pass.lastSighting = Buffer.from(line);
+        pass.lastSightingStart = lineStart;
+        return;
+      }
+      pass.sawSighting = true;
+    }
+    this.parseLine(line, lineStart, fileKey, result);
+  }
+
+  private parseLine(line: Buffer, lineStart: number, fileKey: string, result: FileReadResult): void {
     const parsed = parseTranscriptLine(line.toString('utf8'), this.hash);
     switch (parsed.kind) {
       case 'corrupt':

@@ -221,7 +221,7 @@ describe('transcript tailer and scan (fixture, real files)', () => {
   it('skips corrupt lines with a logged reason (no content), keeps an unfinished last line for later, never throws', async () => {
     const logged: Array<{ event: string; fields?: LogFields }> = [];
     const log = { debug() {}, info() {}, warn: (event: string, fields?: LogFields) => logged.push({ event, fields }), error() {} };
-    const lines = [...FIXTURE_LINES.slice(0, 6), '{"type":"assistant","message":{"usage":', '["sessionId","in","an","array"]', '\u0000\u0001garbage"sessionId"', ...FIXTURE_LINES.slice(6)];
+    const lines = [...FIXTURE_LINES.slice(0, 6), '{"type":"assistant","message":{"usage":', '["usage","in","an","array"]', '\u0000\u0001garbage"usage"', ...FIXTURE_LINES.slice(6)];
     const text = `${lines.join('\n')}\n`;
     const unfinished = FIXTURE_LINES[3]!.slice(0, 80);
     writeFileSync(file, text + unfinished);
