@@ -1,16 +1,17 @@
 // The one-daemon-per-home lock: an OS lock the kernel drops when the process dies, so a crash
 // (kill -9, OOM, power loss) leaves nothing to clean up and there is no "check, then act" window.
 //
-// Node has no flock(2), but SQLite takes POSIX fcntl() locks on its database file. A connection
-// in `locking_mode=EXCLUSIVE` that has written once keeps its EXCLUSIVE lock until it is closed,
-// which for us means until the process exits. A second daemon's write then fails with
-// SQLITE_BUSY: acquiring is a single atomic kernel operation. The lock file is a separate tiny
-// database (not telemetry.db), so readers of telemetry.db (status, export) are never blocked.
+// Node has no flock(2), but SQLite takes POSIX fcntl() locks on its database file. The daemon
+// opens a tiny database of its own (not telemetry.db, so readers of that are never blocked) and
+// runs `BEGIN EXCLUSIVE`, leaving the transaction open for the rest of its life: the EXCLUSIVE
+// lock is held until the connection closes or the process dies. Acquiring is one atomic kernel
+// operation; a second daemon gets SQLITE_BUSY.
 //
-// fcntl locks belong to the process, not the descriptor, and are not inherited across fork:
-// the managed redis-server the daemon spawns does not hold the lock, and closing another
-// descriptor on this file in the same process would drop it (SQLite guards against that for its
-// own connections; nothing else in the daemon opens this file).
+// Why not `PRAGMA locking_mode=EXCLUSIVE` plus a write: in that mode a connection keeps every
+// lock it took, including the SHARED lock of a failed attempt. Two daemons starting together
+// then each hold SHARED while waiting to upgrade, and both give up when the busy timeout ends
+// (seen in the race test: neither ran). In the default mode a failed attempt drops its SHARED
+// lock before the busy handler sleeps, so exactly one of any number of contenders wins.
 import { chmodSync } from 'node:fs';
 import { SqliteDatabase, isSqliteBusy } from './sqlite-binding.ts';
 
@@ -23,32 +24,35 @@ import { SqliteDatabase, isSqliteBusy } from './sqlite-binding.ts';
 export const LOCK_BUSY_TIMEOUT_MS = 750;
 
 export interface DaemonLock {
-  /** Drops the lock (closing the connection releases the fcntl lock). Idempotent. */
+  /** Drops the lock (closing the connection ends the transaction and its fcntl lock). Idempotent. */
   release(): void;
 }
+
+/**
+ * Connections holding a lock. better-sqlite3 closes a Database that the garbage collector finds
+ * unreferenced, which would silently drop the lock (seen: after gc() a second process could take
+ * it) whenever the caller keeps no reference to what acquire returned. Held here, a lock lives
+ * until release() or the end of the process.
+ */
+const heldLocks = new Set<SqliteDatabase>();
 
 /** Takes the lock, or returns undefined when another live process holds it. Other errors throw. */
 export function acquireDaemonLock(file: string, busyTimeoutMs: number = LOCK_BUSY_TIMEOUT_MS): DaemonLock | undefined {
   const db = new SqliteDatabase(file, { timeout: busyTimeoutMs });
   try {
     chmodSync(file, 0o600);
-    // Journal in memory, not in a file next to the lock: the one row below is all this database
-    // holds, and better-sqlite3's defensive mode refuses journal_mode=OFF.
+    // No journal file next to the lock: nothing is ever written to this database.
     db.pragma('journal_mode = MEMORY');
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('CREATE TABLE IF NOT EXISTS daemon_owner (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, locked_at TEXT NOT NULL)');
-    // This write is what takes (and, in EXCLUSIVE mode, keeps) the EXCLUSIVE lock.
-    db.prepare('INSERT OR REPLACE INTO daemon_owner (id, pid, locked_at) VALUES (1, ?, ?)').run(process.pid, new Date().toISOString());
+    db.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     db.close();
     if (isSqliteBusy(error)) return undefined;
     throw error;
   }
-  let released = false;
+  heldLocks.add(db);
   return {
     release() {
-      if (released) return;
-      released = true;
+      if (!heldLocks.delete(db)) return;
       db.close();
     },
   };

@@ -9,8 +9,13 @@ import { acquireDaemonLock, isDaemonLockHeld } from '../../core/daemon/daemon-lo
 import { SqliteDatabase } from '../../core/daemon/sqlite-binding.ts';
 import { REPO_ROOT } from '../support/hook-process.ts';
 
-/** A separate process that takes the lock, says so on stdout, and holds it until killed. */
-function holdLockInChild(file: string): Promise<{ pid: number; kill(signal: NodeJS.Signals): Promise<void> }> {
+interface Contender {
+  outcome: Promise<'locked' | 'busy'>;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** A separate process that tries to take the lock, says how it went, and holds it until killed. */
+function contend(file: string): Contender {
   const script = `
     import { acquireDaemonLock } from ${JSON.stringify(join(REPO_ROOT, 'core/daemon/daemon-lock.ts'))};
     const lock = acquireDaemonLock(${JSON.stringify(file)});
@@ -19,13 +24,17 @@ function holdLockInChild(file: string): Promise<{ pid: number; kill(signal: Node
   `;
   const child = spawn(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8').once('data', (text: string) => {
-      if (text.startsWith('locked')) resolve({ pid: child.pid!, kill: async (signal) => (child.kill(signal), exited) });
-      else reject(new Error(`child could not take the lock: ${text}`));
-    });
+  const outcome = new Promise<'locked' | 'busy'>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').once('data', (text: string) => resolve(text.startsWith('locked') ? 'locked' : 'busy'));
     child.once('error', reject);
   });
+  return { outcome, kill: async (signal) => (child.kill(signal), exited) };
+}
+
+async function holdLockInChild(file: string): Promise<Contender> {
+  const holder = contend(file);
+  assert.equal(await holder.outcome, 'locked', 'the child took the lock');
+  return holder;
 }
 
 describe('daemon lock', () => {
@@ -65,6 +74,40 @@ describe('daemon lock', () => {
     const lock = acquireDaemonLock(file, 0);
     assert.ok(lock, 'taken over after kill -9, file untouched');
     lock.release();
+  });
+
+  it('any number of processes racing for it: exactly one wins, every time', async () => {
+    for (let round = 0; round < 5; round++) {
+      const contenders = Array.from({ length: 6 }, () => contend(file));
+      try {
+        const outcomes = await Promise.all(contenders.map((contender) => contender.outcome));
+        assert.equal(outcomes.filter((outcome) => outcome === 'locked').length, 1, `round ${round}: ${outcomes.join(', ')}`);
+      } finally {
+        await Promise.all(contenders.map((contender) => contender.kill('SIGKILL')));
+      }
+    }
+  });
+
+  it('stays held when the caller drops its reference and the garbage collector runs', async () => {
+    const script = `
+      import { acquireDaemonLock, isDaemonLockHeld } from ${JSON.stringify(join(REPO_ROOT, 'core/daemon/daemon-lock.ts'))};
+      acquireDaemonLock(${JSON.stringify(file)});
+      globalThis.gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      globalThis.gc();
+      process.stdout.write('collected\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ['--expose-gc', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    try {
+      await new Promise<void>((resolve) => child.stdout.setEncoding('utf8').once('data', () => resolve()));
+      assert.equal(isDaemonLockHeld(file), true);
+      assert.equal(acquireDaemonLock(file, 0), undefined);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
   });
 
   it('a reader holding a shared lock for a moment (a status probe) does not make a starting daemon give up', async () => {
