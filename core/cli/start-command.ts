@@ -5,6 +5,7 @@ import { queryDaemonStatus } from '../daemon/control-client.ts';
 import { daemonPaths } from '../daemon/daemon-paths.ts';
 import { rotatingFileLog } from '../daemon/daemon-log.ts';
 import { logTail, startDetached } from '../daemon/detach.ts';
+import { createIngestPipeline } from '../daemon/ingest-pipeline.ts';
 import { runDaemon } from '../daemon/run-daemon.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliContext } from './context.ts';
@@ -82,7 +83,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
 
   const log = rotatingFileLog(paths.log, { minimum: context.env.BLUEPLANE_DEBUG ? 'debug' : 'info' });
   for (const problem of problems) log.warn('config_problem', { problem });
-  const code = await runDaemon({ config, env: context.env, log, ...(quiet ? {} : { print: context.stdout }) });
+  const code = await runDaemon({ config, env: context.env, log, createPipeline: createIngestPipeline, ...(quiet ? {} : { print: context.stdout }) });
   setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   return code;
 }

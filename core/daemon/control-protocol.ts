@@ -69,6 +69,8 @@ export interface DaemonStatus {
   eventsStored: number | null;
   spoolBacklog: SpoolBacklog;
   database: { path: string; sizeBytes: number | null };
+  /** The running fast path's counters (batches, duplicates, last batch time, ...); null when no daemon runs. */
+  ingest: Record<string, number> | null;
   /** Things the user should know or fix, each a sentence that says what to do. */
   problems: string[];
 }

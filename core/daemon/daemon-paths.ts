@@ -68,8 +68,3 @@ export function ensureSocketFolder(socketPath: string, home: string, uid: number
     throw new Error(`${folder} must be a private folder (mode 0700) owned by this user; remove it or use a shorter BLUEPLANE_HOME`);
   }
 }
-
-/** The telemetry database (written only by the daemon's store). */
-export function telemetryDatabasePath(home: string): string {
-  return join(home, 'telemetry.db');
-}

@@ -1,16 +1,16 @@
-// The figures of `blueplane status`, gathered the same way by the running daemon (answering on
-// its control socket) and by the CLI when no daemon runs (reading Redis, the database
-// read-only and the spool folder directly).
+// The figures of `blueplane status` that both the running daemon and the CLI without a daemon
+// read the same way (the spool backlog, sizes), the stream counters read straight from Redis
+// when no daemon runs, and how they are printed.
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { spoolFolder } from '../data-folder.ts';
+import { PROCESSORS_GROUP } from '../fast-path/ingest-service.ts';
 import { redisKeys } from '../redis-keys.ts';
+import { DRAINING_SUFFIX } from '../spool/spool-drain.ts';
+import { SPOOL_FILE_PATTERN } from '../spool/spool-writer.ts';
 import type { SpoolBacklog, StreamLengths } from './control-protocol.ts';
 import { withTimeout } from './redis-connection.ts';
-
-/** Consumer group of the fast path on telemetry:events. */
-export const PROCESSORS_GROUP = 'processors';
 
 export const REDIS_INSTALL_HELP =
   'Live metrics need Redis. Install it (`sudo apt-get install redis-server`) or set BLUEPLANE_REDIS_URL to a running Redis, ' +
@@ -61,8 +61,8 @@ async function countLines(path: string): Promise<number> {
 }
 
 /**
- * Files under spool/ and the events in them (one per line). Counts every file, including one
- * the drain has renamed and is replaying: its events are not in the database yet.
+ * Spool files and the events in them (one per line): live files and the ones the drain has
+ * renamed and is replaying, whose events are not all in the database yet.
  */
 export async function readSpoolBacklog(home: string): Promise<SpoolBacklog> {
   const folder = spoolFolder(home);
@@ -75,6 +75,7 @@ export async function readSpoolBacklog(home: string): Promise<SpoolBacklog> {
   let files = 0;
   let lines = 0;
   for (const name of names) {
+    if (!SPOOL_FILE_PATTERN.test(name) && !name.endsWith(DRAINING_SUFFIX)) continue;
     const path = join(folder, name);
     try {
       if (!statSync(path).isFile()) continue;

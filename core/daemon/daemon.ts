@@ -3,7 +3,6 @@
 // in reverse order, committing and acknowledging everything in flight first. It owns no
 // process-wide state (signals, exit): run-daemon.ts binds it to the process.
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
 import type { BlueplaneConfig } from '../config.ts';
 import { ensurePrivateFolder } from '../data-folder.ts';
 import type { Log } from '../log.ts';
@@ -15,14 +14,14 @@ import { ControlServer } from './control-server.ts';
 import { acquireDaemonLock } from './daemon-lock.ts';
 import type { DaemonLock } from './daemon-lock.ts';
 import { errorFields } from './daemon-log.ts';
-import { daemonPaths, ensureSocketFolder, telemetryDatabasePath } from './daemon-paths.ts';
+import { daemonPaths, ensureSocketFolder } from './daemon-paths.ts';
 import type { DaemonPaths } from './daemon-paths.ts';
-import { NO_REDIS_COUNTERS, REDIS_INSTALL_HELP, databaseSizeBytes, readRedisCounters, readSpoolBacklog } from './daemon-status.ts';
-import type { RedisCounters } from './daemon-status.ts';
+import { NO_REDIS_COUNTERS, REDIS_INSTALL_HELP, readSpoolBacklog } from './daemon-status.ts';
+import { telemetryDatabasePath } from './ingest-pipeline.ts';
 import type { IngestPipeline, PipelineFactory } from './ingest-pipeline.ts';
 import { chooseRedis } from './redis-choice.ts';
 import type { RedisChoice } from './redis-choice.ts';
-import { createRedisClient, describeRedisError, redactRedisUrl, withTimeout } from './redis-connection.ts';
+import { describeRedisError, redactRedisUrl, withTimeout } from './redis-connection.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -31,8 +30,8 @@ export interface DaemonOptions {
   /** For PATH (finding redis-server). */
   env: Env;
   log: Log;
-  /** Builds ingestion once Redis is chosen; without one the daemon only serves status. */
-  createPipeline?: PipelineFactory;
+  /** Builds ingestion (store, fast path, spool drain) once Redis is chosen. */
+  createPipeline: PipelineFactory;
 }
 
 export type DaemonStartOutcome = { kind: 'started' } | { kind: 'already_running'; pid: number | null };
@@ -94,8 +93,6 @@ export class Daemon {
   private lock: DaemonLock | undefined;
   private control: ControlServer | undefined;
   private redisChoice: RedisChoice | undefined;
-  private redis: Redis | undefined;
-  private redisError: string | null = null;
   private pipeline: IngestPipeline | undefined;
   private closing: Promise<void> | undefined;
   private resolveStop!: (reason: string) => void;
@@ -135,19 +132,14 @@ export class Daemon {
       pathVariable: this.options.env.PATH,
       log,
     });
-    if (this.redisChoice.kind === 'redis') {
-      this.redis = await this.connectRedis(this.redisChoice.url);
-    } else {
-      log.warn('spool_only_mode', { reason: this.redisChoice.reason });
-    }
-    if (this.options.createPipeline) {
-      this.pipeline = await this.options.createPipeline({ config, redis: this.redis, log });
-      await this.pipeline.start();
-    }
+    const redisUrl = this.redisChoice.kind === 'redis' ? this.redisChoice.url : undefined;
+    if (this.redisChoice.kind === 'none') log.warn('spool_only_mode', { reason: this.redisChoice.reason });
+    this.pipeline = await this.options.createPipeline({ config, redisUrl, log });
+    await this.pipeline.start();
     if (this.state === 'starting') this.state = 'running';
     log.info('daemon_ready', {
       pid: process.pid,
-      mode: this.redis ? 'redis' : 'spool_only',
+      mode: redisUrl ? 'redis' : 'spool_only',
       redis_url: this.redisChoice.kind === 'redis' ? redactRedisUrl(this.redisChoice.url) : null,
       managed_redis: this.redisChoice.kind === 'redis' && this.redisChoice.managed,
       startup_ms: Date.now() - this.startedAt.getTime(),
@@ -177,11 +169,6 @@ export class Daemon {
       }
     };
     await step('pipeline', () => this.pipeline?.close());
-    await step('redis', async () => {
-      if (!this.redis) return;
-      // quit() waits for replies in flight; a Redis that is down would make it wait forever.
-      await withTimeout(this.redis.quit(), 2000, 'closing Redis').catch(() => this.redis?.disconnect());
-    });
     await step('control socket', () => this.control?.close());
     if (this.lock) {
       // Only the lock holder wrote the pid file; a daemon that lost the race leaves it alone.
@@ -190,22 +177,6 @@ export class Daemon {
       this.lock.release();
     }
     this.state = 'not_running';
-  }
-
-  private async connectRedis(url: string): Promise<Redis> {
-    // Reported once per outage rather than on every reconnect attempt.
-    const client = createRedisClient(url, (error) => {
-      const message = describeRedisError(error);
-      if (this.redisError === message) return;
-      this.redisError = message;
-      this.log.warn('redis_error', { url: redactRedisUrl(url), reason: message });
-    });
-    client.on('ready', () => {
-      if (this.redisError !== null) this.log.info('redis_reconnected', { url: redactRedisUrl(url) });
-      this.redisError = null;
-    });
-    await client.connect();
-    return client;
   }
 
   /** A daemon that lost the lock names the winner: its pid file (written right after it took the lock), else its socket. */
@@ -228,29 +199,28 @@ export class Daemon {
   }
 
   async status(): Promise<DaemonStatus> {
-    const { paths } = this;
+    const { paths, pipeline } = this;
     const choice = this.redisChoice;
     const problems: string[] = [];
-    let counters: RedisCounters = NO_REDIS_COUNTERS;
+    let counters = NO_REDIS_COUNTERS;
     let redis: RedisStatus;
-    if (choice?.kind === 'redis' && this.redis) {
-      let error = this.redis.status === 'ready' ? null : (this.redisError ?? `connection ${this.redis.status}`);
-      if (error === null) {
-        try {
-          counters = await readRedisCounters(this.redis, this.options.config.redisPrefix, STATUS_REDIS_TIMEOUT_MS);
-        } catch (readError) {
-          error = describeRedisError(readError);
-        }
+    if (choice?.kind === 'redis') {
+      let error: string | null = null;
+      try {
+        const read = pipeline ? await withTimeout(pipeline.redisCounters(), STATUS_REDIS_TIMEOUT_MS, 'reading stream lengths') : undefined;
+        if (read) counters = read;
+        else error = pipeline ? 'not connected' : 'starting';
+      } catch (readError) {
+        error = describeRedisError(readError);
       }
       redis = { url: redactRedisUrl(choice.url), reachable: error === null, managed: choice.managed, managedPid: choice.managedPid, error };
-      if (error !== null) problems.push(`Redis at ${redis.url} is not reachable (${error}); hooks spool events until it is back.`);
+      if (error !== null && pipeline) problems.push(`Redis at ${redis.url} is not reachable (${error}); hooks spool events until it is back.`);
     } else {
       const url = choice?.kind === 'none' ? choice.configuredUrl : this.options.config.redisUrl;
       redis = { url: redactRedisUrl(url), reachable: false, managed: false, managedPid: null, error: choice?.kind === 'none' ? choice.reason : null };
       if (choice?.kind === 'none') problems.push(`Spool-only mode: ${choice.reason}. ${REDIS_INSTALL_HELP}`);
     }
-    const figures = this.pipeline?.storeFigures();
-    const databasePath = telemetryDatabasePath(paths.home);
+    const figures = pipeline?.storeFigures();
     return {
       pid: process.pid,
       state: this.state,
@@ -265,7 +235,8 @@ export class Daemon {
       ...counters,
       eventsStored: figures?.eventsStored ?? null,
       spoolBacklog: await readSpoolBacklog(paths.home),
-      database: { path: databasePath, sizeBytes: figures?.databaseBytes ?? databaseSizeBytes(databasePath) },
+      database: { path: telemetryDatabasePath(paths.home), sizeBytes: figures?.databaseBytes ?? null },
+      ingest: pipeline ? { ...pipeline.stats() } : null,
       problems,
     };
   }

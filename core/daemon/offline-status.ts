@@ -1,17 +1,18 @@
 // `blueplane status` when no daemon answers: everything that can be read without it. Redis
 // directly (the configured URL, else the recorded managed one), the database read-only, the
 // spool folder; and whether a process holds the lock without answering.
-import { Redis } from 'ioredis';
 import type { BlueplaneConfig } from '../config.ts';
+import { connectRedis } from '../fast-path/redis-connection.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import type { DaemonStatus, RedisStatus } from './control-protocol.ts';
 import { isDaemonLockHeld } from './daemon-lock.ts';
-import { daemonPaths, telemetryDatabasePath } from './daemon-paths.ts';
+import { daemonPaths } from './daemon-paths.ts';
 import { NO_REDIS_COUNTERS, REDIS_INSTALL_HELP, databaseSizeBytes, readRedisCounters, readSpoolBacklog } from './daemon-status.ts';
 import type { RedisCounters } from './daemon-status.ts';
 import { isProcessAlive, readPidFile } from './daemon.ts';
+import { telemetryDatabasePath } from './ingest-pipeline.ts';
 import { findRedisServer, readManagedRedisRecord } from './managed-redis.ts';
-import { describeRedisError, probeRedis, redactRedisUrl, redisOptionsFor } from './redis-connection.ts';
+import { describeRedisError, probeRedis, redactRedisUrl } from './redis-connection.ts';
 import { SqliteDatabase } from './sqlite-binding.ts';
 
 const TIMEOUT_MS = 1000;
@@ -35,7 +36,7 @@ export function readStoredEventCount(path: string): number | null {
 }
 
 async function counters(url: string, prefix: string): Promise<RedisCounters> {
-  const client = new Redis({ ...redisOptionsFor(url), connectTimeout: TIMEOUT_MS, commandTimeout: TIMEOUT_MS, retryStrategy: () => null, maxRetriesPerRequest: 0, lazyConnect: true });
+  const client = connectRedis(url, { connectTimeout: TIMEOUT_MS, commandTimeout: TIMEOUT_MS, retryStrategy: () => null, maxRetriesPerRequest: 0, lazyConnect: true });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -102,6 +103,7 @@ export async function readOfflineStatus(config: BlueplaneConfig, env: Record<str
     eventsStored: readStoredEventCount(databasePath),
     spoolBacklog: await readSpoolBacklog(config.home),
     database: { path: databasePath, sizeBytes: databaseSizeBytes(databasePath) },
+    ingest: null,
     problems,
   };
 }

@@ -1,37 +1,9 @@
-// ioredis clients for the daemon and the CLI, from the same Redis URL the hooks use (parsed by
-// core/transport/redis-url.ts, so both sides read a URL the same way), a quick reachability
-// probe, and a URL form safe to print.
+// Redis helpers of the daemon and the CLI: a quick reachability probe (same URL parser as the
+// hooks), a URL form safe to print, readable connection errors, a deadline for any promise.
+// ioredis clients themselves come from core/fast-path/redis-connection.ts.
 import { createConnection } from 'node:net';
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
 import { encodeCommand, parseReply } from '../transport/resp-xadd.ts';
 import { parseRedisUrl } from '../transport/redis-url.ts';
-
-/** ioredis options for a URL; throws with a readable message for a URL nobody can use. */
-export function redisOptionsFor(url: string): RedisOptions {
-  const parsed = parseRedisUrl(url);
-  if (!parsed.ok) {
-    // TLS is refused only by the hooks (loading tls costs them start-up time); the daemon can
-    // use it, and ioredis reads rediss:// URLs itself.
-    if (parsed.reason === 'tls_unsupported') return { tls: {}, ...urlOptions(url) };
-    throw new Error(`BLUEPLANE_REDIS_URL ${redactRedisUrl(url)} is not a Redis URL this daemon can use (${parsed.reason})`);
-  }
-  const endpoint = parsed.endpoint;
-  const auth = endpoint.auth ? { ...(endpoint.auth.username ? { username: endpoint.auth.username } : {}), password: endpoint.auth.password } : {};
-  return endpoint.kind === 'tcp' ? { host: endpoint.host, port: endpoint.port, db: endpoint.db, ...auth } : { path: endpoint.path, db: endpoint.db, ...auth };
-}
-
-function urlOptions(url: string): RedisOptions {
-  const parsed = new URL(url);
-  const db = Number(parsed.pathname.slice(1) || 0);
-  return {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
-    port: parsed.port ? Number(parsed.port) : 6379,
-    db: Number.isInteger(db) ? db : 0,
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-  };
-}
 
 /** The URL with any password replaced by ***, for logs and status. */
 export function redactRedisUrl(url: string): string {
@@ -43,16 +15,6 @@ export function redactRedisUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
-}
-
-/**
- * A long-lived client: connects lazily (the caller awaits connect()), reconnects forever with
- * ioredis' back-off. Errors are reported to onError; without a listener ioredis would print them.
- */
-export function createRedisClient(url: string, onError: (error: Error) => void, extra: RedisOptions = {}): Redis {
-  const client = new Redis({ ...redisOptionsFor(url), lazyConnect: true, connectTimeout: 2000, ...extra });
-  client.on('error', onError);
-  return client;
 }
 
 export type RedisProbe = { reachable: true; processId: number | null } | { reachable: false; error: string };

@@ -10,7 +10,7 @@ export interface RunDaemonOptions {
   config: BlueplaneConfig;
   env: Record<string, string | undefined>;
   log: Log;
-  createPipeline?: PipelineFactory;
+  createPipeline: PipelineFactory;
   /** Where to tell a person what happened (nothing is printed when undefined: the log has it all). */
   print?: (text: string) => void;
 }

@@ -79,11 +79,9 @@ describe('daemon Redis: managed redis-server, spool-only mode', function () {
 
     const hook = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, record.url, prefix) });
     assertCleanExit(hook, 'claude');
-    const written = await waitFor('the hook event in the managed Redis', async () => {
-      const length = Number(await sendCommands({ port: record.port }, [['XLEN', redisKeys(prefix).events]]));
-      return length > 0 ? length : undefined;
-    });
-    assert.equal(written, 1);
+    // The hook wrote to the managed Redis, and the daemon read it from there into SQLite.
+    await waitFor('the hook event stored', async () => (await statusJson(env)).eventsStored === 1);
+    assert.equal(Number(await sendCommands({ port: record.port }, [['XLEN', redisKeys(prefix).events]])), 1);
     assert.equal((await runCli(['stop'], env)).code, 0);
     process.kill(record.pid, 'SIGTERM');
     await waitFor('managed Redis stopped', () => !isAlive(record.pid));
@@ -107,8 +105,7 @@ describe('daemon Redis: managed redis-server, spool-only mode', function () {
 
       const hook = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, record.url, prefix) });
       assertCleanExit(hook, 'claude');
-      const length = Number(await sendCommands({ port: record.port }, [['XLEN', redisKeys(prefix).events]]));
-      assert.equal(length, 1);
+      await waitFor('the hook event stored', async () => (await statusJson(env)).eventsStored === 1);
 
       // Status without the daemon still finds the recorded Redis.
       assert.equal((await runCli(['stop'], env)).code, 0);
@@ -117,15 +114,17 @@ describe('daemon Redis: managed redis-server, spool-only mode', function () {
       assert.equal(offline.redis.url, record.url);
       assert.equal(offline.redis.reachable, true);
       assert.equal(offline.redis.managed, true);
-      assert.equal(offline.streams['telemetry:events'], 1);
+      assert.equal(offline.eventsStored, 1, 'read from the database, read-only');
+      assert.equal(offline.pendingEntries, 0);
     } finally {
       squatter.close();
       killIfAlive(record?.pid);
     }
   });
 
-  it('with no Redis and no redis-server on PATH it runs spool-only and status says how to fix it', async () => {
-    const env = daemonEnv(home.path, await closedPortUrl(), prefix, { PATH: binFolder });
+  it('with no Redis and no redis-server on PATH it runs spool-only, stores what the hooks spool, and status says how to fix it', async () => {
+    const downUrl = await closedPortUrl();
+    const env = daemonEnv(home.path, downUrl, prefix, { PATH: binFolder });
     const started = await runCli(['start', '--detach'], env);
     assert.equal(started.code, 0, started.stderr);
     const status = await statusJson(env);
@@ -137,6 +136,12 @@ describe('daemon Redis: managed redis-server, spool-only mode', function () {
     assert.match(advice, /Live metrics need Redis/);
     assert.match(advice, /sudo apt-get install redis-server/);
     assert.match(advice, /BLUEPLANE_REDIS_URL/);
+    for (let index = 0; index < 3; index++) {
+      const hook = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, downUrl, prefix) });
+      assertCleanExit(hook, 'claude');
+    }
+    await waitFor('the spooled events stored', async () => (await statusJson(env)).eventsStored === 3, 15_000, 100);
+    await waitFor('the spool drained', async () => (await statusJson(env)).spoolBacklog.files === 0, 15_000, 100);
     const human = await runCli(['status'], env);
     assert.match(human.stdout, /spool only/);
     assert.match(human.stdout, /sudo apt-get install redis-server/);

@@ -100,7 +100,8 @@ describe('daemon files', () => {
     assert.deepEqual(await readSpoolBacklog(folder), { files: 0, lines: 0 });
     mkdirSync(join(folder, 'spool'));
     writeFileSync(join(folder, 'spool', 'claude_code-2026082207.jsonl'), '{}\n{}\n');
-    writeFileSync(join(folder, 'spool', 'cursor-2026082207.jsonl.draining'), '{}\n');
+    writeFileSync(join(folder, 'spool', 'cursor-2026082207.jsonl.1a2b.draining'), '{}\n');
+    writeFileSync(join(folder, 'spool', 'notes.txt'), 'not a spool file\n');
     assert.deepEqual(await readSpoolBacklog(folder), { files: 2, lines: 3 });
   });
 });
