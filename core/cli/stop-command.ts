@@ -4,7 +4,8 @@ import { loadConfig } from '../config.ts';
 import { ControlUnavailableError, requestDaemon } from '../daemon/control-client.ts';
 import { isDaemonLockHeld } from '../daemon/daemon-lock.ts';
 import { daemonPaths } from '../daemon/daemon-paths.ts';
-import { isProcessAlive, readPidFile } from '../daemon/daemon.ts';
+import { readPidFile } from '../daemon/daemon.ts';
+import { isProcessAlive } from '../daemon/process-liveness.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliContext } from './context.ts';
 

@@ -14,11 +14,13 @@ import { ControlServer } from './control-server.ts';
 import { acquireDaemonLock } from './daemon-lock.ts';
 import type { DaemonLock } from './daemon-lock.ts';
 import { errorFields } from './daemon-log.ts';
+import { isProcessAlive } from './process-liveness.ts';
 import { daemonPaths, ensureSocketFolder } from './daemon-paths.ts';
 import type { DaemonPaths } from './daemon-paths.ts';
 import { NO_REDIS_COUNTERS, REDIS_INSTALL_HELP, readSpoolBacklog } from './daemon-status.ts';
 import { telemetryDatabasePath } from './ingest-pipeline.ts';
 import type { IngestPipeline, PipelineFactory } from './ingest-pipeline.ts';
+import { ManagedRedisWatchdog } from './managed-redis-watchdog.ts';
 import { chooseRedis } from './redis-choice.ts';
 import type { RedisChoice } from './redis-choice.ts';
 import { describeRedisError, redactRedisUrl, withTimeout } from './redis-connection.ts';
@@ -55,24 +57,6 @@ export function readPidFile(path: string): PidFile | undefined {
   }
 }
 
-/** True while the process runs; an exited process not yet reaped by its parent (a zombie) is gone. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) S ..."; comm may itself hold spaces or parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    // No /proc (macOS): kill(0) is all there is.
-    return true;
-  }
-}
-
 function removeFile(path: string): void {
   try {
     unlinkSync(path);
@@ -94,6 +78,7 @@ export class Daemon {
   private control: ControlServer | undefined;
   private redisChoice: RedisChoice | undefined;
   private pipeline: IngestPipeline | undefined;
+  private watchdog: ManagedRedisWatchdog | undefined;
   private closing: Promise<void> | undefined;
   private resolveStop!: (reason: string) => void;
 
@@ -136,6 +121,17 @@ export class Daemon {
     if (this.redisChoice.kind === 'none') log.warn('spool_only_mode', { reason: this.redisChoice.reason });
     this.pipeline = await this.options.createPipeline({ config, redisUrl, log });
     await this.pipeline.start();
+    if (this.redisChoice.kind === 'redis' && this.redisChoice.managed) {
+      this.watchdog = new ManagedRedisWatchdog({
+        url: this.redisChoice.url,
+        pid: this.redisChoice.managedPid,
+        redisFolder: paths.redisFolder,
+        recordPath: paths.managedRedisRecord,
+        pathVariable: this.options.env.PATH,
+        log,
+      });
+      this.watchdog.start();
+    }
     if (this.state === 'starting') this.state = 'running';
     log.info('daemon_ready', {
       pid: process.pid,
@@ -168,6 +164,7 @@ export class Daemon {
         log.error('daemon_close_step_failed', { step: name, ...errorFields(error) });
       }
     };
+    this.watchdog?.close();
     await step('pipeline', () => this.pipeline?.close());
     await step('control socket', () => this.control?.close());
     if (this.lock) {
@@ -213,7 +210,8 @@ export class Daemon {
       } catch (readError) {
         error = describeRedisError(readError);
       }
-      redis = { url: redactRedisUrl(choice.url), reachable: error === null, managed: choice.managed, managedPid: choice.managedPid, error };
+      const managedPid = this.watchdog?.pid ?? choice.managedPid;
+      redis = { url: redactRedisUrl(choice.url), reachable: error === null, managed: choice.managed, managedPid, error };
       if (error !== null && pipeline) problems.push(`Redis at ${redis.url} is not reachable (${error}); hooks spool events until it is back.`);
     } else {
       const url = choice?.kind === 'none' ? choice.configuredUrl : this.options.config.redisUrl;

@@ -96,6 +96,8 @@ export interface StartManagedRedisOptions {
   configuredUrl: string;
   /** How long to wait for it to answer. */
   readyTimeoutMs?: number;
+  /** Only the configured URL's port will do (a restart: clients already use that URL). */
+  samePortOnly?: boolean;
 }
 
 function tail(path: string, lines: number): string {
@@ -118,7 +120,9 @@ export async function startManagedRedis(options: StartManagedRedisOptions): Prom
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     // Another process can take a port between this check and redis-server's bind: then retry.
-    const port = attempt === 0 && wanted !== undefined && (await canListen(wanted)) ? wanted : await anyFreePort();
+    const wantedFree = attempt === 0 && wanted !== undefined && (await canListen(wanted));
+    if (options.samePortOnly && !wantedFree) throw new Error(`port ${wanted ?? '(none)'} is not free`);
+    const port = wantedFree ? wanted! : await anyFreePort();
     const args = [
       '--bind', '127.0.0.1',
       '--port', String(port),

@@ -87,6 +87,31 @@ describe('daemon Redis: managed redis-server, spool-only mode', function () {
     await waitFor('managed Redis stopped', () => !isAlive(record.pid));
   });
 
+  it('a managed Redis that dies while the daemon runs is started again on the same port, its data back from the AOF', async () => {
+    const configured = `redis://127.0.0.1:${await freePort()}`;
+    const env = daemonEnv(home.path, configured, prefix, { PATH: pathWithRedisServer(binFolder) });
+    assert.equal((await runCli(['start', '--detach'], env)).code, 0);
+    const before = readJson<ManagedRedisRecord>(join(home.path, 'managed-redis.json'))!;
+    await sendCommands({ port: before.port }, [['SET', `${prefix}kept`, 'yes']]);
+    // appendfsync everysec: give the write its second before the crash.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    process.kill(before.pid, 'SIGKILL');
+    const status = await waitFor('the managed Redis restarted', async () => {
+      const current = await statusJson(env);
+      return current.redis.reachable && current.redis.managedPid !== before.pid ? current : undefined;
+    }, 20_000, 200);
+    const after = readJson<ManagedRedisRecord>(join(home.path, 'managed-redis.json'))!;
+    assert.equal(after.url, before.url, 'same URL, so every client finds it again');
+    assert.equal(after.pid, status.redis.managedPid);
+    assert.equal(await sendCommands({ port: after.port }, [['GET', `${prefix}kept`]]), 'yes');
+    const hook = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, configured, prefix) });
+    assertCleanExit(hook, 'claude');
+    await waitFor('the hook event stored after the restart', async () => (await statusJson(env)).eventsStored === 1, 15_000, 100);
+    assert.equal((await runCli(['stop'], env)).code, 0);
+    process.kill(after.pid, 'SIGTERM');
+    await waitFor('managed Redis stopped', () => !isAlive(after.pid));
+  });
+
   it('uses another free port when the configured one is taken by something that is not Redis, and hooks find it through the record', async () => {
     const busyPort = await freePort();
     const squatter: Server = createServer((socket) => socket.destroy());
