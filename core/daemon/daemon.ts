@@ -21,9 +21,10 @@ import { NO_REDIS_COUNTERS, REDIS_INSTALL_HELP, readSpoolBacklog } from './daemo
 import { telemetryDatabasePath } from './ingest-pipeline.ts';
 import type { IngestPipeline, PipelineFactory } from './ingest-pipeline.ts';
 import { ManagedRedisWatchdog } from './managed-redis-watchdog.ts';
+import { findRedisServer, readManagedRedisRecord } from './managed-redis.ts';
 import { chooseRedis } from './redis-choice.ts';
 import type { RedisChoice } from './redis-choice.ts';
-import { describeRedisError, redactRedisUrl, withTimeout } from './redis-connection.ts';
+import { describeRedisError, probeRedis, redactRedisUrl, withTimeout } from './redis-connection.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -44,6 +45,10 @@ export interface PidFile {
   version: string;
   socket: string;
 }
+
+/** Spool-only mode looks for Redis this often (a probe of one local port and a PATH lookup). */
+const REDIS_RETRY_MS = 10_000;
+const MANAGED_START_RETRY_MS = 5 * 60_000;
 
 /** Status requests answer within this, even when Redis hangs. */
 const STATUS_REDIS_TIMEOUT_MS = 1000;
@@ -79,6 +84,9 @@ export class Daemon {
   private redisChoice: RedisChoice | undefined;
   private pipeline: IngestPipeline | undefined;
   private watchdog: ManagedRedisWatchdog | undefined;
+  private redisRetry: NodeJS.Timeout | undefined;
+  private switching: Promise<void> | undefined;
+  private managedStartFailedAt = -Infinity;
   private closing: Promise<void> | undefined;
   private resolveStop!: (reason: string) => void;
 
@@ -109,22 +117,43 @@ export class Daemon {
     this.control = new ControlServer(paths.socket, (request) => this.handle(request), log);
     await this.control.listen();
 
-    const config = this.options.config;
-    this.redisChoice = await chooseRedis({
-      configuredUrl: config.redisUrl,
-      recordPath: paths.managedRedisRecord,
-      redisFolder: paths.redisFolder,
-      pathVariable: this.options.env.PATH,
-      log,
+    await this.startIngest(await this.chooseRedis());
+    if (this.state === 'starting') this.state = 'running';
+    const choice = this.redisChoice!;
+    log.info('daemon_ready', {
+      pid: process.pid,
+      mode: choice.kind === 'redis' ? 'redis' : 'spool_only',
+      redis_url: choice.kind === 'redis' ? redactRedisUrl(choice.url) : null,
+      managed_redis: choice.kind === 'redis' && choice.managed,
+      startup_ms: Date.now() - this.startedAt.getTime(),
     });
-    const redisUrl = this.redisChoice.kind === 'redis' ? this.redisChoice.url : undefined;
-    if (this.redisChoice.kind === 'none') log.warn('spool_only_mode', { reason: this.redisChoice.reason });
-    this.pipeline = await this.options.createPipeline({ config, redisUrl, log });
+    return { kind: 'started' };
+  }
+
+  private chooseRedis(): Promise<RedisChoice> {
+    return chooseRedis({
+      configuredUrl: this.options.config.redisUrl,
+      recordPath: this.paths.managedRedisRecord,
+      redisFolder: this.paths.redisFolder,
+      pathVariable: this.options.env.PATH,
+      log: this.log,
+    });
+  }
+
+  /** Ingestion over the chosen Redis (or the spool alone), and what keeps that choice good. */
+  private async startIngest(choice: RedisChoice): Promise<void> {
+    const { paths, log } = this;
+    this.redisChoice = choice;
+    if (choice.kind === 'none') {
+      log.warn('spool_only_mode', { reason: choice.reason });
+      if (choice.redisServerOnPath) this.managedStartFailedAt = Date.now();
+    }
+    this.pipeline = await this.options.createPipeline({ config: this.options.config, redisUrl: choice.kind === 'redis' ? choice.url : undefined, log });
     await this.pipeline.start();
-    if (this.redisChoice.kind === 'redis' && this.redisChoice.managed) {
+    if (choice.kind === 'redis' && choice.managed) {
       this.watchdog = new ManagedRedisWatchdog({
-        url: this.redisChoice.url,
-        pid: this.redisChoice.managedPid,
+        url: choice.url,
+        pid: choice.managedPid,
         redisFolder: paths.redisFolder,
         recordPath: paths.managedRedisRecord,
         pathVariable: this.options.env.PATH,
@@ -132,15 +161,42 @@ export class Daemon {
       });
       this.watchdog.start();
     }
-    if (this.state === 'starting') this.state = 'running';
-    log.info('daemon_ready', {
-      pid: process.pid,
-      mode: redisUrl ? 'redis' : 'spool_only',
-      redis_url: this.redisChoice.kind === 'redis' ? redactRedisUrl(this.redisChoice.url) : null,
-      managed_redis: this.redisChoice.kind === 'redis' && this.redisChoice.managed,
-      startup_ms: Date.now() - this.startedAt.getTime(),
-    });
-    return { kind: 'started' };
+    if (choice.kind === 'none') {
+      this.redisRetry = setInterval(() => void this.retryRedis(), REDIS_RETRY_MS);
+      this.redisRetry.unref();
+    }
+  }
+
+  /**
+   * Spool-only mode looks again for Redis now and then: installing redis-server (or starting the
+   * configured one) then brings live metrics back without restarting the daemon. The spool-only
+   * pipeline is closed (its commits finished) before the one over Redis starts.
+   */
+  private async retryRedis(): Promise<void> {
+    if (this.switching || this.state !== 'running') return;
+    const { config, env } = this.options;
+    const record = readManagedRedisRecord(this.paths.managedRedisRecord);
+    // A redis-server that failed to start is tried again only every few minutes, not every tick.
+    const retryBinary = Date.now() - this.managedStartFailedAt > MANAGED_START_RETRY_MS;
+    const available =
+      (retryBinary && findRedisServer(env.PATH) !== undefined) ||
+      (await probeRedis(config.redisUrl, 500)).reachable ||
+      (record !== undefined && (await probeRedis(record.url, 500)).reachable);
+    if (!available || this.state !== 'running') return;
+    this.switching = (async () => {
+      const choice = await this.chooseRedis();
+      if (choice.kind === 'none' && choice.redisServerOnPath) this.managedStartFailedAt = Date.now();
+      if (choice.kind === 'none' || this.state !== 'running') return;
+      clearInterval(this.redisRetry);
+      this.log.info('redis_found_switching', { url: redactRedisUrl(choice.url), managed: choice.managed });
+      const spoolOnly = this.pipeline;
+      this.pipeline = undefined;
+      await spoolOnly?.close();
+      await this.startIngest(choice);
+    })()
+      .catch((error: unknown) => this.log.error('redis_switch_failed', errorFields(error)))
+      .finally(() => (this.switching = undefined));
+    await this.switching;
   }
 
   /** Asks for a graceful stop; the owner of the process then awaits close(). */
@@ -164,6 +220,8 @@ export class Daemon {
         log.error('daemon_close_step_failed', { step: name, ...errorFields(error) });
       }
     };
+    clearInterval(this.redisRetry);
+    await this.switching;
     this.watchdog?.close();
     await step('pipeline', () => this.pipeline?.close());
     await step('control socket', () => this.control?.close());

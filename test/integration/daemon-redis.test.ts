@@ -2,7 +2,7 @@
 // it starts under the data folder (recorded, reused by a later daemon, reachable by the real
 // hooks), or none at all (spool-only mode, and status says how to fix it).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
@@ -174,5 +174,34 @@ describe('daemon Redis: managed redis-server, spool-only mode', function () {
     assert.equal(readJson(join(home.path, 'managed-redis.json')), undefined, 'nothing was started');
     assert.ok(dirname(status.log).startsWith(home.path));
     assert.doesNotMatch(readFileSync(status.log, 'utf8'), /"level":"error"/);
+  });
+
+  it('spool-only, then a Redis starts at the configured URL: the running daemon switches to it', async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const env = daemonEnv(home.path, url, prefix, { PATH: binFolder });
+    assert.equal((await runCli(['start', '--detach'], env)).code, 0);
+    assert.equal((await statusJson(env)).mode, 'spool_only');
+    const redisDir = mkdtempSync(join(tmpdir(), 'blueplane-late-redis-'));
+    const server = spawn(REDIS_SERVER_BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      const status = await waitFor('the daemon on Redis', async () => {
+        const current = await statusJson(env);
+        return current.mode === 'redis' && current.redis.reachable ? current : undefined;
+      }, 25_000, 250);
+      assert.equal(status.redis.managed, false);
+      assert.equal(status.problems.length, 0, status.problems.join('\n'));
+      const hook = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, url, prefix) });
+      assertCleanExit(hook, 'claude');
+      await waitFor('the event from the stream stored', async () => (await statusJson(env)).eventsStored === 1, 15_000, 100);
+      assert.equal(Number(await sendCommands({ port }, [['XLEN', redisKeys(prefix).events]])), 1, 'it came through Redis, not the spool');
+      assert.equal((await runCli(['stop'], env)).code, 0);
+      const log = readFileSync(status.log, 'utf8');
+      assert.match(log, /"event":"redis_found_switching"/);
+      assert.doesNotMatch(log, /"level":"error"/);
+    } finally {
+      server.kill('SIGKILL');
+      rmSync(redisDir, { recursive: true, force: true });
+    }
   });
 });
