@@ -5,6 +5,7 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Log } from '../log.ts';
 import type { TranscriptTailer, SkipReason } from './transcript-tailer.ts';
 import type { TranscriptStateStore } from './transcript-state.ts';
 import type { UsageRecord } from './transcript-line.ts';
@@ -53,6 +54,8 @@ export interface TranscriptScanReport {
   /** Responses delivered. */
   records: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Files that could not be read (permissions, I/O errors); they are tried again next pass. */
+  failed: number;
   durationMs: number;
 }
 
@@ -65,12 +68,13 @@ export interface ScanOptions {
   store?: TranscriptStateStore;
   /** Release everything still pending at the end (a one-shot backfill of finished files). */
   settleAll?: boolean;
+  log?: Log;
 }
 
 /** Reads every transcript under the roots once, from where the last pass stopped. */
 export async function scanTranscripts(options: ScanOptions): Promise<TranscriptScanReport> {
   const started = performance.now();
-  const report: TranscriptScanReport = { files: 0, filesRead: 0, filesUnchanged: 0, bytesRead: 0, linesRead: 0, records: 0, skipped: {}, durationMs: 0 };
+  const report: TranscriptScanReport = { files: 0, filesRead: 0, filesUnchanged: 0, bytesRead: 0, linesRead: 0, records: 0, skipped: {}, failed: 0, durationMs: 0 };
   const deliver = async (records: UsageRecord[]) => {
     if (records.length === 0) return;
     report.records += records.length;
@@ -79,7 +83,14 @@ export async function scanTranscripts(options: ScanOptions): Promise<TranscriptS
   for (const root of options.roots) {
     for (const path of await listTranscriptFiles(root)) {
       report.files++;
-      const result = await options.tailer.readFile(path);
+      let result;
+      try {
+        result = await options.tailer.readFile(path);
+      } catch (error) {
+        report.failed++;
+        options.log?.warn('transcript_read_failed', { file: options.tailer.fileKey(path), code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
+        continue;
+      }
       if (result.unchanged) report.filesUnchanged++;
       else if (!result.missing) report.filesRead++;
       report.bytesRead += result.bytesRead;

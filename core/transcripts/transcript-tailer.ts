@@ -97,6 +97,8 @@ function isWholeObject(line: Buffer): boolean {
 
 export class TranscriptTailer {
   private readonly hash: Hasher;
+  /** The same keyed hash, not remembered: a file's first bytes are hashed once per read. */
+  private readonly headHash: Hasher;
   private readonly log: Log;
   private readonly now: () => number;
   private readonly settleMs: number;
@@ -111,7 +113,8 @@ export class TranscriptTailer {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: TailerOptions) {
-    this.hash = rememberingHasher(createHasher(options.secret));
+    this.headHash = createHasher(options.secret);
+    this.hash = rememberingHasher(this.headHash);
     this.log = options.log ?? silentLog;
     this.now = options.now ?? Date.now;
     this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
@@ -208,7 +211,15 @@ export class TranscriptTailer {
       result.records = this.settleIfQuiet(fileKey, stats.mtimeMs);
       return result;
     }
-    const handle = await open(path, 'r');
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      result.missing = true;
+      result.records = this.forgetFile(path);
+      return result;
+    }
     try {
       const head = await this.readHead(handle, stats.size);
       if (!runtime) {
@@ -250,7 +261,7 @@ export class TranscriptTailer {
     if (size < HEAD_BYTES) return '';
     const buffer = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return bytesRead === HEAD_BYTES ? this.hash(buffer.toString('base64')) : '';
+    return bytesRead === HEAD_BYTES ? this.headHash(buffer.toString('base64')) : '';
   }
 
   /** Reads from runtime.readOffset up to `end`, handing each complete line to handleLine. */

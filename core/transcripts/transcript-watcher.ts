@@ -129,7 +129,7 @@ export class TranscriptWatcher {
   }
 
   private async scan(): Promise<TranscriptScanReport> {
-    const report = await scanTranscripts({ roots: this.options.roots, tailer: this.options.tailer, deliver: (records) => this.deliver(records) });
+    const report = await scanTranscripts({ roots: this.options.roots, tailer: this.options.tailer, deliver: (records) => this.deliver(records), log: this.log });
     if (report.filesRead > 0) this.stateChanged = true;
     this.log.info('transcript_scan', { files: report.files, files_read: report.filesRead, bytes_read: report.bytesRead, records: report.records, ms: Math.round(report.durationMs) });
     await this.save(true);
