@@ -13,8 +13,9 @@ import type { SpoolBacklog, StreamLengths } from './control-protocol.ts';
 import { withTimeout } from './redis-connection.ts';
 
 export const REDIS_INSTALL_HELP =
-  'Live metrics need Redis. Install it (`sudo apt-get install redis-server`) or set BLUEPLANE_REDIS_URL to a running Redis, ' +
-  'then restart the daemon (`blueplane stop && blueplane start --detach`). Until then the hooks spool events and the daemon stores them from the spool.';
+  'Live metrics need Redis. Install it (`sudo apt-get install redis-server`): a running daemon finds it within seconds. ' +
+  'Or set BLUEPLANE_REDIS_URL to a running Redis and restart the daemon (`blueplane stop && blueplane start --detach`). ' +
+  'Until then the hooks spool events and the daemon stores them from the spool.';
 
 export interface RedisCounters {
   streams: StreamLengths;
