@@ -56,7 +56,7 @@ describe('cli: blueplane hooks', () => {
     const help = blueplane(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: blueplane <command> \[options\]/);
-    assert.match(help.stdout, /hooks {2}install, remove or check the Claude Code and Cursor hooks/);
+    assert.match(help.stdout, /hooks +install, remove or check the Claude Code and Cursor hooks/);
     const hooksHelp = blueplane(['hooks', '--help']);
     assert.equal(hooksHelp.code, 0);
     assert.match(hooksHelp.stdout, /Usage: blueplane hooks <install\|uninstall\|status> \[--claude\] \[--cursor\] \[--json\] \[--node <path>\]/);

@@ -47,7 +47,7 @@ describe('hooks-install CLI arguments', () => {
     const help = await cli(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: blueplane <command>/);
-    assert.match(help.stdout, /^ {2}hooks {2}install, remove or check/m);
+    assert.match(help.stdout, /^ {2}hooks +install, remove or check/m);
     assert.match((await cli(['help', 'hooks'])).stdout, /Usage: blueplane hooks <install\|uninstall\|status>/);
     assert.deepEqual(await cli(['frob']), { code: 2, stdout: '', stderr: "blueplane: unknown command 'frob'; run `blueplane --help`\n" });
     assert.deepEqual(await cli(['--frob']), { code: 2, stdout: '', stderr: "blueplane: unknown option '--frob'; run `blueplane --help`\n" });
