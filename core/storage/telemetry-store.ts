@@ -4,12 +4,13 @@
 // by WalCheckpointer rather than inside a commit.
 //
 // synchronous=NORMAL, from a measurement on this machine (batches of 100 realistic encoded events,
-// WAL, checkpoints between batches; test/bench/ingest.mjs prints it again): NORMAL P50 1.3 ms,
-// P95 2.2–3.0 ms, 42–48k rows/s; FULL P50 1.9 ms, P95 3.9–4.2 ms, 37–39k rows/s. FULL adds an
+// WAL, checkpoints between batches; test/bench/ingest.mjs prints it again; ranges over runs on a
+// shared machine): NORMAL P50 1.1–1.4 ms, P95 1.5–3.0 ms, 42–64k rows/s; FULL P50 1.5–1.9 ms,
+// P95 1.9–4.2 ms, 37–58k rows/s: about 0.4–0.6 ms more per batch and 10–20 % fewer rows/s. FULL adds an
 // fsync to every commit, on the ingest thread. What it buys: under NORMAL a process crash
 // (kill -9) loses nothing (the WAL is in the OS page cache); only power loss or an OS crash can
-// lose the commits since the last checkpoint, at most one checkpoint interval (250 ms), which is
-// less than the managed Redis' own `appendfsync everysec` window for the same events.
+// lose the commits since the last checkpoint, at most one checkpoint interval (1 s), the same
+// window as the managed Redis' own `appendfsync everysec` for the same events.
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement, Transaction } from 'better-sqlite3';
@@ -75,8 +76,12 @@ export interface StoreStats {
 const BUSY_TIMEOUT_MS = 5000;
 /** The WAL file is cut back to this size whenever a checkpoint lets it restart. */
 const JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
-/** Page cache of the writer (KiB): the four raw_traces indexes stay hot. */
-const CACHE_KIB = 16 * 1024;
+/**
+ * Page cache of the writer (KiB). Inserts only touch the right edge of each B-tree (and one leaf
+ * per event type), so 4 MiB holds the working set: 16 MiB measured the same batch times on 200k rows,
+ * for 10 MB more RSS.
+ */
+const CACHE_KIB = 4 * 1024;
 
 interface SessionGroup {
   externalId: string;
