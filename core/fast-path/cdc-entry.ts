@@ -77,22 +77,17 @@ export function cdcPriority(eventType: string): CdcPriority {
   return Object.hasOwn(CDC_PRIORITY, eventType) ? CDC_PRIORITY[eventType as EventType] : 5;
 }
 
-/** Field/value list of the stream entry for one committed row, in this order. */
+/** Field names of a CDC entry, in order. */
+export const CDC_FIELDS = ['sequence', 'event_id', 'session_uuid', 'event_type', 'platform', 'priority'] as const;
+
+/** Values of a CDC entry for one committed row, in CDC_FIELDS order. */
+export function cdcEntryValues(event: CommittedEvent): string[] {
+  return [String(event.sequence), event.event_id, event.session_uuid, event.event_type, event.platform, String(cdcPriority(event.event_type))];
+}
+
+/** Field/value list of the stream entry for one committed row. */
 export function cdcEntryFields(event: CommittedEvent): string[] {
-  return [
-    'sequence',
-    String(event.sequence),
-    'event_id',
-    event.event_id,
-    'session_uuid',
-    event.session_uuid,
-    'event_type',
-    event.event_type,
-    'platform',
-    event.platform,
-    'priority',
-    String(cdcPriority(event.event_type)),
-  ];
+  return cdcEntryValues(event).flatMap((value, index) => [CDC_FIELDS[index]!, value]);
 }
 
 /** Reads an entry back (workers); undefined when a field is missing or malformed. */

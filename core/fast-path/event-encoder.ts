@@ -1,12 +1,13 @@
 // Where validation and compression run: on the ingest thread, or in one worker thread so they
-// overlap with the SQLite write and the Redis I/O of the neighbouring batches. Measured on the
-// 2-core machine (test/bench/ingest.mjs): JSON.parse + identifier packing + deflate is ~25 µs per
-// event, about half of the ingest thread's work per event; moving it to a worker is what takes
-// the drain from ~13–16k to the target of 15k+ events/s.
+// overlap with the SQLite write and the Redis I/O of the neighbouring batches. JSON.parse, identifier
+// packing and deflate cost ~30 µs per event, close to half of the ingest thread's work. Measured
+// with test/bench/ingest.mjs on the 2-core machine (100k-event flood): inline, 13–14k events/s
+// (one thread, ~68 µs CPU per event); with the worker, 19–24k events/s when the machine is
+// otherwise quiet (13–15k while other processes keep both cores busy), for ~10 MB more RSS.
 //
-// The worker entry is encoder-worker.ts (encoder-worker.js next to the daemon bundle, which
-// scripts/build.mjs must emit). Without it, or if the worker dies, encoding runs inline: slower,
-// never wrong.
+// The worker entry is encoder-worker.ts, bundled as encoder-worker.js next to the daemon bundle
+// (scripts/build.mjs must emit it). Without it, or if the worker dies, encoding runs inline:
+// slower, never wrong.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +16,9 @@ import type { EncodedEvent } from '../storage/event-codec.ts';
 import type { DeadLetterReason } from './dead-letters.ts';
 import { encodeEntry } from './entry-encoding.ts';
 import type { EncodedEntry } from './entry-encoding.ts';
+
+const WORKER_YOUNG_GENERATION_MB = 3;
+const WORKER_OLD_GENERATION_MB = 32;
 
 export interface EventEncoder {
   readonly threaded: boolean;
@@ -77,7 +81,9 @@ class WorkerEncoder implements EventEncoder {
   private failure: Error | undefined;
 
   constructor(script: string | URL, log: Log) {
-    this.worker = new Worker(script, { name: 'blueplane-encoder' });
+    // Its live data is one batch; without limits V8 sizes its young generation for a big heap
+    // and the thread alone holds ~60 MB of garbage between collections.
+    this.worker = new Worker(script, { name: 'blueplane-encoder', resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
     this.worker.unref();
     this.worker.on('message', (reply: EncodeReply) => {
       const request = this.pending.get(reply.id);

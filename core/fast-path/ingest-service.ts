@@ -6,8 +6,8 @@
 // The loop (bullmq's shape): a dedicated blocking connection reads in `while (!closing)`. The
 // stages of consecutive batches overlap: the next XREADGROUP is sent as soon as a batch arrives,
 // the batch is validated and compressed in the encoder worker (event-encoder.ts) while the ingest
-// thread commits the previous one, and its CDC XADDs and XACK go out as one pipeline on a second
-// connection that nobody waits for (a few batches may be in flight; past that the loop waits for
+// thread commits the previous one, and its CDC XADDs and XACK go out as one script call
+// (publish-script.ts) on a second connection that nobody waits for (a few batches may be in flight; past that the loop waits for
 // the oldest). Batches form by themselves: up to 100 entries, the read blocks at most 100 ms, and
 // whatever arrived while the previous batch was being handled is the next one, so a quiet stream
 // gives one-event batches within a millisecond and a flood gives full ones.
@@ -29,13 +29,14 @@ import type { RedisKeys } from '../redis-keys.ts';
 import { encodeEvent } from '../storage/event-codec.ts';
 import type { EncodedEvent } from '../storage/event-codec.ts';
 import type { CommittedEvent, TelemetryStore } from '../storage/telemetry-store.ts';
-import { cdcEntryFields } from './cdc-entry.ts';
 import { deadLetterFields } from './dead-letters.ts';
 import type { DeadLetter } from './dead-letters.ts';
 import { encodeEntry } from './entry-encoding.ts';
 import type { EncodedEntry } from './entry-encoding.ts';
 import { createEventEncoder, inlineEncoder } from './event-encoder.ts';
 import type { EventEncoder } from './event-encoder.ts';
+import { definePublishScript, publishAndAck } from './publish-script.ts';
+import type { PublishTarget } from './publish-script.ts';
 import { connectRedis } from './redis-connection.ts';
 import type { RedisSource } from './redis-connection.ts';
 import { compareStreamIds, nextStreamId } from './stream-ids.ts';
@@ -56,7 +57,7 @@ export interface IngestTuning {
   maintenanceIntervalMs: number;
   /** Batches between read and acknowledgement (encoding, committing, publishing) before the loop waits for the oldest. */
   maxInFlightBatches: number;
-  /** Safety cap of cdc:events (approximate MAXLEN on every XADD); see cdcEntryFields. */
+  /** Safety cap of cdc:events (approximate MAXLEN on every XADD). */
   cdcMaxLength: number;
   deadLetterMaxLength: number;
   /** Pause after a Redis or SQLite error before trying again. */
@@ -121,6 +122,8 @@ export interface IngestStats {
   reclaimed: number;
   /** 1 when both Redis connections are ready, else 0 (always 0 without Redis). */
   redisConnected: number;
+  /** 1 when validation and compression run in the encoder worker, 0 when on the ingest thread. */
+  encoderThreads: number;
   redisErrors: number;
 }
 
@@ -175,6 +178,7 @@ export class IngestService implements EventSink {
   private readonly log: Log;
   private readonly keys: RedisKeys;
   private readonly tuning: IngestTuning;
+  private readonly publishTarget: PublishTarget;
   private readonly redisSource: RedisSource | null;
   private readonly encoderWorker: string | URL | false | undefined;
   private encoder: EventEncoder = inlineEncoder;
@@ -190,7 +194,7 @@ export class IngestService implements EventSink {
   private wake: (() => void) | undefined;
   private nextMaintenanceAt = 0;
   private lastRedisErrorLogAt = -Infinity;
-  private readonly counters: Omit<IngestStats, 'redisConnected' | 'lastBatchMs'> = {
+  private readonly counters: Omit<IngestStats, 'redisConnected' | 'lastBatchMs' | 'encoderThreads'> = {
     eventsStored: 0,
     duplicates: 0,
     batches: 0,
@@ -208,6 +212,7 @@ export class IngestService implements EventSink {
     this.log = options.log;
     this.keys = redisKeys(options.config.redisPrefix);
     this.tuning = { ...DEFAULT_INGEST_TUNING, ...options.tuning };
+    this.publishTarget = { cdcKey: this.keys.cdc, eventsKey: this.keys.events, group: PROCESSORS_GROUP, cdcMaxLength: this.tuning.cdcMaxLength };
     this.redisSource = options.redis;
     this.encoderWorker = options.encoderWorker;
     this.consumerName = options.consumerName ?? defaultConsumerName();
@@ -229,6 +234,7 @@ export class IngestService implements EventSink {
     const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
     this.reader = connectRedis(this.redisSource, { ...options, connectionName: 'blueplane-ingest-reader' });
     this.commands = connectRedis(this.redisSource, { ...options, connectionName: 'blueplane-ingest' });
+    definePublishScript(this.commands);
     for (const client of [this.reader, this.commands]) client.on('error', (error: Error) => this.noteRedisError('connection', error));
     let ready: () => void = () => {};
     const groupReady = new Promise<void>((resolve) => (ready = resolve));
@@ -320,7 +326,7 @@ export class IngestService implements EventSink {
     void batch.finally(() => this.batches.delete(batch));
   }
 
-  /** Validate and encode (worker), commit (this thread), then CDC + XACK in one pipeline. Never rejects; settles once acknowledged. */
+  /** Validate and encode (worker), commit (this thread), then CDC + XACK in one script call. Never rejects; settles once acknowledged. */
   private async processBatch(entries: readonly StreamEntry[]): Promise<void> {
     const live = entries.filter((entry): entry is [string, string[]] => entry[1] !== null);
     const orphanIds = entries.filter(([, fields]) => fields === null).map(([id]) => id);
@@ -375,18 +381,13 @@ export class IngestService implements EventSink {
     void publish.finally(() => this.publishes.delete(publish));
   }
 
-  /** One pipeline: an XADD per new row to cdc:events, then XACK of the batch. Never rejects. */
+  /** An XADD per new row to cdc:events, then XACK of the batch, in one script call. Never rejects. */
   private async publish(committed: readonly CommittedEvent[], ackIds: readonly string[]): Promise<void> {
     if (committed.length === 0 && ackIds.length === 0) return;
-    const pipeline = this.commands!.pipeline();
-    for (const event of committed) pipeline.call('XADD', this.keys.cdc, 'MAXLEN', '~', this.tuning.cdcMaxLength, '*', ...cdcEntryFields(event));
-    if (ackIds.length > 0) pipeline.call('XACK', this.keys.events, PROCESSORS_GROUP, ...ackIds);
     try {
-      const results: PipelineResults = (await pipeline.exec()) ?? [];
-      const published = results.slice(0, committed.length).filter(([error]) => error === null).length;
+      // Awaited before the +=: that reads the counter first, and concurrent publishes would lose counts.
+      const published = await publishAndAck(this.commands!, this.publishTarget, committed, ackIds);
       this.counters.cdcPublished += published;
-      const failure = results.find(([error]) => error !== null);
-      if (failure) this.noteRedisError('publish', failure[0]);
     } catch (error) {
       this.noteRedisError('publish', error);
     }
@@ -565,7 +566,7 @@ export class IngestService implements EventSink {
 
   stats(): IngestStats {
     const store = this.store.stats();
-    return { ...this.counters, lastBatchMs: store.lastBatchMs, redisConnected: this.redisReady() ? 1 : 0 };
+    return { ...this.counters, lastBatchMs: store.lastBatchMs, redisConnected: this.redisReady() ? 1 : 0, encoderThreads: this.encoder.threaded ? 1 : 0 };
   }
 
   /** Stream lengths and pending entries now, for `status`; undefined when Redis is unavailable. */

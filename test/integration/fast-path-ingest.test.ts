@@ -34,7 +34,7 @@ describe('fast path: ingest from the stream', function () {
       await service.start();
       await harness.xadd(events);
       await waitFor(() => service.stats().eventsStored === events.length, 20_000, 'all events stored');
-      await waitFor(async () => (await harness.cdc()).length === events.length && (await harness.pending()).length === 0, 10_000, 'CDC and acks');
+      await waitFor(async () => service.stats().cdcPublished === events.length && (await harness.pending()).length === 0, 10_000, 'CDC and acks');
 
       const rows = harness.rows();
       assert.equal(rows.length, events.length);
