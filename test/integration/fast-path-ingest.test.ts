@@ -198,6 +198,24 @@ describe('fast path: ingest from the stream', function () {
     await waitFor(async () => Number(await harness.producer.call('XLEN', harness.keys.events)) === 0, 10_000, 'trimmed after processing');
   });
 
+  it('keeps every CDC entry until the workers group exists, then trims behind what the workers acknowledged', async () => {
+    const service = harness.service({ tuning: { maintenanceIntervalMs: 100 } });
+    await service.start();
+    await harness.xadd(syntheticEvents(200, 79));
+    await waitFor(() => service.stats().cdcPublished === 200, 10_000, 'CDC published');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(Number(await harness.producer.call('XLEN', harness.keys.cdc)), 200, 'no workers yet: nothing trimmed');
+
+    // A worker reads 100 entries and acknowledges the first 60.
+    await harness.producer.call('XGROUP', 'CREATE', harness.keys.cdc, 'workers', '0');
+    const reply = (await harness.producer.call('XREADGROUP', 'GROUP', 'workers', 'metrics-1', 'COUNT', 100, 'STREAMS', harness.keys.cdc, '>')) as Array<[string, Array<[string, string[]]>]>;
+    const read = reply[0]![1];
+    await harness.producer.call('XACK', harness.keys.cdc, 'workers', ...read.slice(0, 60).map(([id]) => id));
+    await waitFor(async () => Number(await harness.producer.call('XLEN', harness.keys.cdc)) === 140, 10_000, 'trimmed to the oldest unacknowledged entry');
+    const [first] = await harness.entries(harness.keys.cdc);
+    assert.equal(first![0], read[60]![0]);
+  });
+
   it('close() during a flood: everything acknowledged is stored, and a restart finishes the rest once', async () => {
     const events = syntheticEvents(30_000, 43);
     const service = harness.service();
