@@ -39,7 +39,7 @@ import { definePublishScript, publishAndAck } from './publish-script.ts';
 import type { PublishTarget } from './publish-script.ts';
 import { connectRedis } from './redis-connection.ts';
 import type { RedisSource } from './redis-connection.ts';
-import { compareStreamIds, nextStreamId } from './stream-ids.ts';
+import { compareStreamIds, forgetStaleConsumers, trimBehindGroups } from './stream-housekeeping.ts';
 
 export const PROCESSORS_GROUP = 'processors';
 export const WORKERS_GROUP = 'workers';
@@ -163,13 +163,6 @@ function defaultConsumerName(): string {
 
 function parseEntries(value: unknown): StreamEntry[] {
   return Array.isArray(value) ? (value as StreamEntry[]) : [];
-}
-
-/** Field/value list (as XINFO returns in RESP2) to a record. */
-function fieldRecord(list: unknown): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  if (Array.isArray(list)) for (let i = 0; i + 1 < list.length; i += 2) record[String(list[i])] = list[i + 1];
-  return record;
 }
 
 export class IngestService implements EventSink {
@@ -449,7 +442,7 @@ export class IngestService implements EventSink {
     for (const [operation, step] of [
       ['recover', () => this.recover()],
       ['trim', () => this.trim()],
-      ['consumers', () => this.forgetStaleConsumers()],
+      ['consumers', () => forgetStaleConsumers(this.commands!, this.keys.events, PROCESSORS_GROUP, this.consumerName, this.tuning.staleConsumerMs, this.log)],
     ] as const) {
       if (this.closing) return;
       try {
@@ -508,54 +501,11 @@ export class IngestService implements EventSink {
     return counts;
   }
 
-  /**
-   * XTRIM MINID behind what every group of the stream has acknowledged: the oldest pending id, or
-   * the id after last-delivered when nothing is pending. Entries never delivered (added while no
-   * daemon ran) are newer than last-delivered, so they are never trimmed. No groups: no trim.
-   */
-  private async acknowledgedFloor(key: string): Promise<{ floor: string | undefined; pending: Map<string, number> }> {
-    const pending = new Map<string, number>();
-    let groups: unknown;
-    try {
-      groups = await this.commands!.call('XINFO', 'GROUPS', key);
-    } catch (error) {
-      if (/no such key/i.test(errorMessage(error))) return { floor: undefined, pending };
-      throw error;
-    }
-    let floor: string | undefined;
-    for (const group of Array.isArray(groups) ? groups : []) {
-      const info = fieldRecord(group);
-      const name = String(info.name);
-      const pendingCount = Number(info.pending ?? 0);
-      pending.set(name, pendingCount);
-      let candidate = nextStreamId(String(info['last-delivered-id'] ?? '0-0'));
-      if (pendingCount > 0) {
-        const summary = (await this.commands!.call('XPENDING', key, name)) as [number, string | null, string | null, unknown];
-        if (summary[1]) candidate = summary[1];
-      }
-      if (floor === undefined || compareStreamIds(candidate, floor) < 0) floor = candidate;
-    }
-    return { floor, pending };
-  }
-
   private async trim(): Promise<void> {
-    const events = await this.acknowledgedFloor(this.keys.events);
+    const events = await trimBehindGroups(this.commands!, this.keys.events);
     this.counters.pending = events.pending.get(PROCESSORS_GROUP) ?? 0;
-    if (events.floor) await this.commands!.call('XTRIM', this.keys.events, 'MINID', events.floor);
     // cdc:events: behind its groups once workers exist; until then only the MAXLEN cap on each XADD.
-    const cdc = await this.acknowledgedFloor(this.keys.cdc);
-    if (cdc.floor) await this.commands!.call('XTRIM', this.keys.cdc, 'MINID', cdc.floor);
-  }
-
-  private async forgetStaleConsumers(): Promise<void> {
-    const consumers = await this.commands!.call('XINFO', 'CONSUMERS', this.keys.events, PROCESSORS_GROUP);
-    for (const consumer of Array.isArray(consumers) ? consumers : []) {
-      const info = fieldRecord(consumer);
-      const name = String(info.name);
-      if (name === this.consumerName || Number(info.pending) > 0 || Number(info.idle) < this.tuning.staleConsumerMs) continue;
-      await this.commands!.call('XGROUP', 'DELCONSUMER', this.keys.events, PROCESSORS_GROUP, name);
-      this.log.info('consumer_forgotten', { consumer: name });
-    }
+    await trimBehindGroups(this.commands!, this.keys.cdc);
   }
 
   // Status.
