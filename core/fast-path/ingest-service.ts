@@ -7,10 +7,11 @@
 // stages of consecutive batches overlap: the next XREADGROUP is sent as soon as a batch arrives,
 // the batch is validated and compressed in the encoder worker (event-encoder.ts) while the ingest
 // thread commits the previous one, and its CDC XADDs and XACK go out as one script call
-// (publish-script.ts) on a second connection that nobody waits for (a few batches may be in flight; past that the loop waits for
-// the oldest). Batches form by themselves: up to 100 entries, the read blocks at most 100 ms, and
-// whatever arrived while the previous batch was being handled is the next one, so a quiet stream
-// gives one-event batches within a millisecond and a flood gives full ones.
+// (publish-script.ts) on a second connection that the loop does not wait for (a few batches may
+// be in flight; past that it waits for the oldest). Batches form by themselves: up to 100
+// entries, the read blocks at most 100 ms, and whatever arrived while the previous batch was being
+// handled is the next one, so a quiet stream gives one-event batches within a millisecond and a
+// flood gives full ones.
 //
 // Every ~10 s (and on start): XAUTOCLAIM entries idle > 30 s into this consumer (an earlier
 // daemon's, or ours after an error), dead-letter those delivered more than 3 times, trim both
