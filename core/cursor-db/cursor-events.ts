@@ -8,10 +8,7 @@
 // - daily_code_stats: Cursor's own per-day line counts (Tab and Composer, suggested and accepted),
 //   a snapshot per date.
 // Event ids are derived from the content (stable), so a re-read stores nothing twice.
-//
-// These three event types and the payload fields marked below are not in core/event/envelope.ts
-// yet; they are declared here until the envelope owner adds them.
-import type { EventMetadata, EventPayload, TelemetryEvent } from '../event/envelope.ts';
+import type { EventMetadata, TelemetryEvent } from '../event/envelope.ts';
 import { ENVELOPE_VERSION } from '../event/envelope.ts';
 import { stableEventId } from '../transcripts/stable-event-id.ts';
 import { PRODUCT_VERSION } from '../version.ts';
@@ -47,36 +44,7 @@ export type CursorRecord = CursorComposerRecord | CursorGenerationRecord | Curso
 
 export type CursorEventType = CursorRecord['kind'];
 
-/** Payload fields beyond EventPayload (to be added to the envelope). */
-export interface CursorPayload extends EventPayload {
-  user_message_count?: number;
-  assistant_message_count?: number;
-  bubble_count?: number;
-  thinking_count?: number;
-  error_count?: number;
-  code_block_count?: number;
-  accepted_block_count?: number;
-  rejected_block_count?: number;
-  /** Cursor's own usageData figures (often empty): cost in cents and request count. */
-  usage_cost_cents?: number;
-  usage_requests?: number;
-  subcomposer_count?: number;
-  is_agentic?: boolean;
-  is_archived?: boolean;
-  is_draft?: boolean;
-  force_mode?: string;
-  models?: string[];
-  created_at?: string;
-  first_message_at?: string;
-  last_message_at?: string;
-  date?: string;
-  tab_suggested_lines?: number;
-  tab_accepted_lines?: number;
-  composer_suggested_lines?: number;
-  composer_accepted_lines?: number;
-}
-
-export type CursorEvent = Omit<TelemetryEvent, 'event_type' | 'payload'> & { event_type: CursorEventType; payload: CursorPayload };
+export type CursorEvent = TelemetryEvent & { event_type: CursorEventType };
 
 function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();

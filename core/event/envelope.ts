@@ -49,6 +49,12 @@ export const EVENT_TYPES = [
   'tab_file_read',
   'tab_file_edit',
   'workspace_open',
+  // Not from hooks: the transcript monitor (one API response's usage) and the Cursor database
+  // monitor (composer snapshots, generations, Cursor's own daily line counts).
+  'token_usage',
+  'composer_update',
+  'generation',
+  'daily_code_stats',
   'hook_error',
   'other',
 ] as const;
@@ -116,6 +122,46 @@ export interface EventPayload {
   cache_write_tokens?: number;
   total_tokens?: number;
   tool_use_count?: number;
+  // token_usage (transcript monitor): cache writes split by lifetime (priced differently)
+  cache_write_5m_tokens?: number;
+  cache_write_1h_tokens?: number;
+  /** Keyed hash of message.id + requestId. */
+  message_key?: string;
+  is_sidechain?: boolean;
+  /** The usage came from a line with a stop_reason (exact); otherwise a lower bound before Claude Code 2.1.97. */
+  usage_final?: boolean;
+  is_api_error?: boolean;
+  speed?: string;
+  service_tier?: string;
+  inference_geo?: string;
+  web_search_requests?: number;
+  web_fetch_requests?: number;
+  // composer_update and daily_code_stats (Cursor database monitor)
+  user_message_count?: number;
+  assistant_message_count?: number;
+  bubble_count?: number;
+  thinking_count?: number;
+  error_count?: number;
+  code_block_count?: number;
+  accepted_block_count?: number;
+  rejected_block_count?: number;
+  /** Cursor's own usageData figures (often empty): cost in cents and request count. */
+  usage_cost_cents?: number;
+  usage_requests?: number;
+  subcomposer_count?: number;
+  is_agentic?: boolean;
+  is_archived?: boolean;
+  is_draft?: boolean;
+  force_mode?: string;
+  models?: string[];
+  created_at?: string;
+  first_message_at?: string;
+  last_message_at?: string;
+  date?: string;
+  tab_suggested_lines?: number;
+  tab_accepted_lines?: number;
+  composer_suggested_lines?: number;
+  composer_accepted_lines?: number;
   // lifecycle vocabularies (closed lists, unknown values become "other")
   source?: string;
   reason?: string;

@@ -13,8 +13,8 @@ export type CdcPriority = 1 | 2 | 3 | 4 | 5;
  * conversations 1–2, insights 4–5.
  *   1 user prompts and session/turn boundaries
  *   2 tool calls, permissions, reads and edits, shell and MCP
- *   3 assistant output, tokens, subagents, compaction
- *   4 notifications, configuration and workspace events
+ *   3 assistant output, tokens (transcripts), subagents, compaction, Cursor composers and generations
+ *   4 notifications, configuration and workspace events, Cursor's daily line counts
  *   5 hook errors and events we could not name
  */
 export const CDC_PRIORITY: Readonly<Record<EventType, CdcPriority>> = {
@@ -49,6 +49,9 @@ export const CDC_PRIORITY: Readonly<Record<EventType, CdcPriority>> = {
   task_completed: 3,
   compaction_start: 3,
   compaction_end: 3,
+  token_usage: 3,
+  composer_update: 3,
+  generation: 3,
   notification: 4,
   teammate_idle: 4,
   setup: 4,
@@ -60,6 +63,7 @@ export const CDC_PRIORITY: Readonly<Record<EventType, CdcPriority>> = {
   worktree_create: 4,
   worktree_remove: 4,
   workspace_open: 4,
+  daily_code_stats: 4,
   hook_error: 5,
   other: 5,
 };

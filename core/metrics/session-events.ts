@@ -2,33 +2,16 @@
 // (same event_id: PEL redelivery, spool replay) dropped, events without a valid timestamp set
 // aside, and the rest ordered by timestamp, then event_id (UUIDv7, so ties follow creation order).
 // Hooks of one session run as separate processes, so arrival order means nothing.
-import type { EventMetadata, Platform, TelemetryEvent } from '../event/envelope.ts';
+import type { Platform, TelemetryEvent } from '../event/envelope.ts';
 
 /**
- * A token usage record from the transcript monitor: one API response, already deduplicated by
- * message id upstream. Not yet in envelope.ts's EventType vocabulary; defined here until the
- * envelope adds `token_usage`.
+ * What the engine reads: any stored event. A token_usage event (transcript monitor) is one API
+ * response, already deduplicated by message id upstream; Cursor database snapshots are ignored here.
  */
-export interface TokenUsageEvent {
-  v: 1;
-  event_id: string;
-  timestamp: string;
-  platform: Platform;
-  session_id: string;
-  event_type: 'token_usage';
-  hook_type: string;
-  /** metadata.model names the model that answered. */
-  metadata: EventMetadata;
-  payload: {
-    input_tokens?: number;
-    output_tokens?: number;
-    cache_read_tokens?: number;
-    cache_write_tokens?: number;
-    message_id?: string;
-  };
-}
+export type MetricsEvent = TelemetryEvent;
 
-export type MetricsEvent = TelemetryEvent | TokenUsageEvent;
+/** A token_usage event as the engine reads it: only the counts it adds up are required to be there. */
+export type TokenUsageEvent = TelemetryEvent & { event_type: 'token_usage' };
 
 export interface TimedEvent {
   event: MetricsEvent;
@@ -47,6 +30,12 @@ export interface PreparedSession {
   invalidTimestamps: number;
 }
 
+/**
+ * Cursor database snapshots are states, not happenings: a composer snapshot is superseded by the
+ * next one, and generations and daily counts name no session. The engine leaves them out.
+ */
+const SNAPSHOT_TYPES: ReadonlySet<string> = new Set(['composer_update', 'generation', 'daily_code_stats']);
+
 function eventTime(event: MetricsEvent): number | undefined {
   const ms = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : Number.NaN;
   return Number.isFinite(ms) ? ms : undefined;
@@ -62,6 +51,7 @@ export function prepareSession(events: readonly MetricsEvent[]): PreparedSession
     if (event.session_id !== first.session_id || event.platform !== first.platform) {
       throw new RangeError(`events of ${event.platform}/${event.session_id} given with ${first.platform}/${first.session_id}`);
     }
+    if (SNAPSHOT_TYPES.has(event.event_type)) continue;
     const ms = eventTime(event);
     if (ms === undefined) invalidTimestamps++;
     else timed.push({ event, ms });

@@ -1,7 +1,6 @@
 // Numbered schema migrations for telemetry.db. Each runs once, in its own transaction, and is
-// recorded in schema_migrations; opening an up-to-date database runs nothing. A later issue's
-// tables (conversations, conversation_turns, code_changes, runs) are new entries at the end of
-// MIGRATIONS: never edit one that has shipped.
+// recorded in schema_migrations; opening an up-to-date database runs nothing. New tables (runs, …)
+// are new entries at the end of MIGRATIONS: never edit one that has shipped.
 import type { Database } from 'better-sqlite3';
 import type { Log } from '../log.ts';
 
@@ -55,6 +54,102 @@ export const MIGRATIONS: readonly Migration[] = [
         event_count INTEGER NOT NULL,
         UNIQUE (external_id, platform, project_hash)
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'conversations, conversation_turns and code_changes',
+    // The seed's conversation tables (blueplane-architecture.md, Conversation storage) plus what the
+    // slow path knows beyond them: times, tokens, cost, tool counts, outcomes. Written by the
+    // conversations worker, which rebuilds a session's rows whole each time the session changes, so
+    // each table is keyed to make that a delete and an insert in one transaction. Processed data:
+    // Layer 3 reads these tables, never raw_traces. Hashes are keyed HMACs; no text is stored.
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        project_hash TEXT,
+        workspace_hash TEXT,
+        created_at TEXT,
+        updated_at TEXT,
+        ended_at TEXT,
+        end_reason TEXT,
+        interaction_count INTEGER NOT NULL DEFAULT 0,
+        turn_count INTEGER NOT NULL DEFAULT 0,
+        tool_call_count INTEGER NOT NULL DEFAULT 0,
+        tool_error_count INTEGER NOT NULL DEFAULT 0,
+        acceptance_rate REAL,
+        total_lines_added INTEGER NOT NULL DEFAULT 0,
+        total_lines_removed INTEGER NOT NULL DEFAULT 0,
+        total_tokens INTEGER,
+        cost_usd REAL,
+        UNIQUE (platform, session_id)
+      );
+      CREATE INDEX idx_conversations_updated ON conversations(updated_at);
+      CREATE INDEX idx_conversations_project ON conversations(project_hash, updated_at);
+
+      CREATE TABLE conversation_turns (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        turn_number INTEGER NOT NULL,
+        turn_type TEXT NOT NULL,
+        content_hash TEXT,
+        started_at TEXT,
+        ended_at TEXT,
+        prompt_chars INTEGER,
+        prompt_words INTEGER,
+        tokens_used INTEGER,
+        latency_ms INTEGER,
+        tool_calls INTEGER NOT NULL DEFAULT 0,
+        tool_errors INTEGER NOT NULL DEFAULT 0,
+        lines_added INTEGER NOT NULL DEFAULT 0,
+        lines_removed INTEGER NOT NULL DEFAULT 0,
+        model TEXT,
+        UNIQUE (conversation_id, turn_number)
+      );
+
+      CREATE TABLE code_changes (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        turn_id TEXT REFERENCES conversation_turns(id) ON DELETE CASCADE,
+        tool TEXT,
+        file_extension TEXT,
+        file_hash TEXT,
+        operation TEXT,
+        lines_added INTEGER,
+        lines_removed INTEGER,
+        accepted BOOLEAN,
+        outcome TEXT,
+        acceptance_delay_ms INTEGER,
+        reverted BOOLEAN,
+        created_at TEXT
+      );
+      CREATE INDEX idx_code_changes_conversation ON code_changes(conversation_id, created_at);
+    `,
+  },
+  {
+    version: 3,
+    name: 'insights',
+    // Findings of the insights worker: one row per rule and scope, updated while the finding holds
+    // (last_detected_at, evidence) and marked resolved when it no longer does. evidence is JSON of
+    // numbers only (rates, counts, baselines); title is built from a template, never from content.
+    sql: `
+      CREATE TABLE insights (
+        id TEXT PRIMARY KEY,
+        rule TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        scope_key TEXT NOT NULL,
+        title TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT 'rules',
+        first_detected_at TEXT NOT NULL,
+        last_detected_at TEXT NOT NULL,
+        resolved_at TEXT,
+        UNIQUE (rule, scope, scope_key)
+      );
+      CREATE INDEX idx_insights_detected ON insights(last_detected_at);
     `,
   },
 ];

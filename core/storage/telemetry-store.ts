@@ -117,6 +117,7 @@ export class TelemetryStore {
       db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
       db.pragma(`cache_size = -${CACHE_KIB}`);
       db.pragma('temp_store = MEMORY');
+      db.pragma('foreign_keys = ON');
       applyMigrations(db, log);
       return new TelemetryStore(file, db, log, { ...DEFAULT_CHECKPOINT_POLICY, ...options.checkpoint });
     } catch (error) {
@@ -218,6 +219,14 @@ export class TelemetryStore {
     if (!row) return undefined;
     const { event_data: data, ...columns } = row;
     return { ...columns, stored_bytes: data.length, event: decodeEventData(data, row.codec) };
+  }
+
+  /**
+   * The connection itself, for the slow path's own statements (conversations, insights, session
+   * reads). Same process and thread as the fast path, so it never waits on a lock of its own writer.
+   */
+  connection(): SqliteDatabase {
+    return this.db;
   }
 
   /** Rows in raw_traces (counted once on open, then kept up to date by insertBatch). */

@@ -1,42 +1,21 @@
 // The envelope for one API response's token usage read from a transcript: event_type "token_usage",
 // hook_type "transcript", the same envelope v1 as the hooks' events. Its event_id is derived from the
 // response's key, so reading the transcript again never stores the response twice.
-//
-// "token_usage" and the payload fields below are not in core/event/envelope.ts yet; they are
-// declared here until the envelope owner adds them (EVENT_TYPES and EventPayload).
-import type { EventMetadata, EventPayload, TelemetryEvent } from '../event/envelope.ts';
+import type { EventMetadata, EventPayload, EventType, TelemetryEvent } from '../event/envelope.ts';
 import { ENVELOPE_VERSION } from '../event/envelope.ts';
 import { estimateCost, type CostEstimate, type PriceTable } from '../pricing/price-table.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { stableEventId } from './stable-event-id.ts';
 import { tokenTotal, type UsageRecord } from './transcript-line.ts';
 
-export const TOKEN_USAGE_EVENT_TYPE = 'token_usage';
+export const TOKEN_USAGE_EVENT_TYPE = 'token_usage' satisfies EventType;
 export const TRANSCRIPT_HOOK_TYPE = 'transcript';
 
-export interface TokenUsagePayload extends EventPayload {
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  /** 5-minute + 1-hour cache writes (they are priced differently; both parts follow). */
-  cache_write_tokens: number;
-  cache_write_5m_tokens: number;
-  cache_write_1h_tokens: number;
-  total_tokens: number;
-  /** Keyed hash of message.id + requestId. */
-  message_key: string;
-  is_sidechain: boolean;
-  /** The usage came from a line with a stop_reason (exact); otherwise a lower bound before Claude Code 2.1.97. */
-  usage_final: boolean;
-  is_api_error?: boolean;
-  speed?: string;
-  service_tier?: string;
-  inference_geo?: string;
-  web_search_requests?: number;
-  web_fetch_requests?: number;
-}
+/** The payload fields a token_usage event always carries (EventPayload declares them optional). */
+export type TokenUsagePayload = EventPayload &
+  Required<Pick<EventPayload, 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens' | 'cache_write_5m_tokens' | 'cache_write_1h_tokens' | 'total_tokens' | 'message_key' | 'is_sidechain' | 'usage_final'>>;
 
-export type TokenUsageEvent = Omit<TelemetryEvent, 'event_type' | 'payload'> & {
+export type TokenUsageEvent = TelemetryEvent & {
   event_type: typeof TOKEN_USAGE_EVENT_TYPE;
   payload: TokenUsagePayload;
 };
