@@ -121,6 +121,7 @@ export const MIGRATIONS: readonly Migration[] = [
         lines_removed INTEGER,
         accepted BOOLEAN,
         outcome TEXT,
+        rejection TEXT,
         acceptance_delay_ms INTEGER,
         reverted BOOLEAN,
         created_at TEXT
