@@ -43,7 +43,7 @@ export function configFilePath(home: string): string {
 }
 
 /** Reads config.json if present. A missing file is normal; an unreadable or invalid one is reported through onProblem. */
-function readConfigFile(home: string, onProblem: (message: string) => void): Record<string, unknown> {
+export function readConfigFile(home: string, onProblem: (message: string) => void): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(configFilePath(home), 'utf8');

@@ -28,6 +28,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'show the daemon, Redis, streams, events stored and spool backlog (--json)',
     load: () => import('./status-command.ts'),
   },
+  analyze: {
+    summary: "one session's metrics: tools, errors, acceptance, lines, tokens and cost (--json)",
+    load: () => import('./analyze-command.ts'),
+  },
+  metrics: {
+    summary: 'metrics rebuild: recompute every live metric from the stored events',
+    load: () => import('./metrics-command.ts'),
+  },
   hooks: {
     summary: 'install, remove or check the Claude Code and Cursor hooks',
     load: () => import('./hooks-command.ts'),

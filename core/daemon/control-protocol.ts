@@ -7,12 +7,21 @@ export const CONTROL_PROTOCOL_VERSION = 1;
 /** Requests longer than this are refused and the connection closed: no request needs more. */
 export const MAX_CONTROL_LINE_BYTES = 64 * 1024;
 
-export type ControlRequest = { type: 'status' } | { type: 'stop' };
+export type ControlRequest = { type: 'status' } | { type: 'stop' } | { type: 'metrics_rebuild' };
+
+/** What a metrics rebuild did (core/slow-path/metrics-rebuild.ts). */
+export interface MetricsRebuildReport {
+  sessions: number;
+  scopes: number;
+  ms: number;
+}
 
 export type ControlResponse =
   | { type: 'status'; protocol: number; status: DaemonStatus }
   /** The daemon has begun a graceful stop; the process exits once everything is committed. */
   | { type: 'stopping'; protocol: number; pid: number }
+  /** report is null when the daemon runs without Redis (no live metrics to rebuild). */
+  | { type: 'metrics_rebuilt'; protocol: number; report: MetricsRebuildReport | null }
   | { type: 'error'; protocol: number; message: string };
 
 /** not_responding: a process holds the daemon lock but does not answer on the control socket. */
@@ -71,6 +80,8 @@ export interface DaemonStatus {
   database: { path: string; sizeBytes: number | null };
   /** The running fast path's counters (batches, duplicates, last batch time, ...); null when no daemon runs. */
   ingest: Record<string, number> | null;
+  /** The slow path's CDC counters (read, acknowledged, dead-lettered, retries, in flight); null without Redis. */
+  slowPath: Record<string, number> | null;
   /** Things the user should know or fix, each a sentence that says what to do. */
   problems: string[];
 }
@@ -93,7 +104,7 @@ function objectWithType(line: string): (Record<string, unknown> & { type: string
 
 export function parseControlRequest(line: string): ControlRequest | undefined {
   const message = objectWithType(line);
-  if (message?.type === 'status' || message?.type === 'stop') return { type: message.type };
+  if (message?.type === 'status' || message?.type === 'stop' || message?.type === 'metrics_rebuild') return { type: message.type };
   return undefined;
 }
 
@@ -105,6 +116,8 @@ export function parseControlResponse(line: string): ControlResponse | undefined 
       return message.status && typeof message.status === 'object' ? (message as unknown as ControlResponse) : undefined;
     case 'stopping':
       return typeof message.pid === 'number' ? (message as unknown as ControlResponse) : undefined;
+    case 'metrics_rebuilt':
+      return message.report === null || (typeof message.report === 'object' && message.report !== undefined) ? (message as unknown as ControlResponse) : undefined;
     case 'error':
       return typeof message.message === 'string' ? (message as unknown as ControlResponse) : undefined;
     default:

@@ -148,7 +148,7 @@ export class Daemon {
       log.warn('spool_only_mode', { reason: choice.reason });
       if (choice.redisServerOnPath) this.managedStartFailedAt = Date.now();
     }
-    this.pipeline = await this.options.createPipeline({ config: this.options.config, redisUrl: choice.kind === 'redis' ? choice.url : undefined, log });
+    this.pipeline = await this.options.createPipeline({ config: this.options.config, redisUrl: choice.kind === 'redis' ? choice.url : undefined, env: this.options.env, log });
     await this.pipeline.start();
     if (choice.kind === 'redis' && choice.managed) {
       this.watchdog = new ManagedRedisWatchdog({
@@ -250,6 +250,9 @@ export class Daemon {
         this.log.info('stop_requested', { via: 'control_socket' });
         this.requestStop('control');
         return { type: 'stopping', protocol: CONTROL_PROTOCOL_VERSION, pid: process.pid };
+      case 'metrics_rebuild':
+        this.log.info('metrics_rebuild_requested', { via: 'control_socket' });
+        return { type: 'metrics_rebuilt', protocol: CONTROL_PROTOCOL_VERSION, report: (await this.pipeline?.rebuildMetrics()) ?? null };
     }
   }
 
@@ -293,6 +296,7 @@ export class Daemon {
       spoolBacklog: await readSpoolBacklog(paths.home),
       database: { path: telemetryDatabasePath(paths.home), sizeBytes: figures?.databaseBytes ?? null },
       ingest: pipeline ? { ...pipeline.stats() } : null,
+      slowPath: pipeline?.slowPathStats() ? { ...pipeline.slowPathStats() } : null,
       problems,
     };
   }

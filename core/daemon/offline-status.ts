@@ -105,6 +105,7 @@ export async function readOfflineStatus(config: BlueplaneConfig, env: Record<str
     spoolBacklog: await readSpoolBacklog(config.home),
     database: { path: databasePath, sizeBytes: databaseSizeBytes(databasePath) },
     ingest: null,
+    slowPath: null,
     problems,
   };
 }

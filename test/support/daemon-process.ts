@@ -21,8 +21,20 @@ export interface CliRun {
   ms: number;
 }
 
+/**
+ * The daemon's environment for a test: its own data folder, Redis and prefix, and monitors pointed
+ * inside the data folder (folders that do not exist unless the test makes them), never at this
+ * machine's real ~/.claude or Cursor folders.
+ */
 export function daemonEnv(home: string, redisUrl: string, prefix: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
-  return cleanEnv({ BLUEPLANE_HOME: home, BLUEPLANE_REDIS_URL: redisUrl, BLUEPLANE_REDIS_PREFIX: prefix, ...extra });
+  return cleanEnv({
+    BLUEPLANE_HOME: home,
+    BLUEPLANE_REDIS_URL: redisUrl,
+    BLUEPLANE_REDIS_PREFIX: prefix,
+    BLUEPLANE_CLAUDE_PROJECTS: join(home, 'claude-projects'),
+    BLUEPLANE_CURSOR_USER_DIRS: join(home, 'cursor-user'),
+    ...extra,
+  });
 }
 
 export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliRun> {

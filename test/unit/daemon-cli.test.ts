@@ -40,6 +40,7 @@ const STATUS: DaemonStatus = {
   spoolBacklog: { files: 1, lines: 3 },
   database: { path: '/home/u/.blueplane/telemetry.db', sizeBytes: 3 * 1024 * 1024 },
   ingest: { batches: 4 },
+  slowPath: null,
   problems: [],
 };
 

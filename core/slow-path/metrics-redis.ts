@@ -1,0 +1,134 @@
+// How the metrics workers write Redis: session snapshots (hashes), the current session, the
+// activity index, period views per scope, and the time series, each in one MULTI so a reader
+// never sees half an update; then one message on the updates channel. Values are written whole
+// (HSET of absolute numbers, never HINCRBY), so writing the same state twice changes nothing.
+import type { Redis } from 'ioredis';
+import type { AggregateMetrics, Period } from '../metrics/aggregate-metrics.ts';
+import { liveNumbers } from '../metrics/live-numbers.ts';
+import type { SessionMetrics } from '../metrics/session-metrics.ts';
+import type { RedisKeys } from '../redis-keys.ts';
+import { parsePointKey, SERIES_RESOLUTIONS, type PointKey } from './metrics-series.ts';
+import type { MetricsState, ScopeKey, TrackedSession } from './metrics-state.ts';
+import { TRACKED_MS } from './metrics-state.ts';
+
+type Multi = ReturnType<Redis['multi']>;
+
+/** A view without its tally: the tally is the engine's working state, not something to read. */
+export function publicView<T extends { tally: unknown }>(view: T): Omit<T, 'tally'> {
+  const { tally: _tally, ...rest } = view;
+  return rest;
+}
+
+export function sessionFields(session: TrackedSession): Record<string, string> {
+  const { metrics, ref } = session;
+  const live = liveNumbers(metrics);
+  return {
+    session_uuid: ref.uuid,
+    platform: ref.platform,
+    session_id: ref.sessionId,
+    project_hash: metrics.project_hash ?? '',
+    first_event_at: metrics.first_event_at ?? '',
+    last_event_at: metrics.last_event_at ?? '',
+    acceptance_rate: live.acceptance_rate.status === 'ok' ? String(live.acceptance_rate.value) : '',
+    applied_edits: String(live.applied_edits),
+    tokens: live.tokens.status === 'ok' ? String(live.tokens.value) : '',
+    cost_usd: live.cost.status === 'ok' ? String(live.cost.value.usd) : '',
+    tool_calls: String(live.tool_calls),
+    tool_errors: String(live.tool_errors),
+    active_time_ms: String(live.active_time_ms),
+    live: JSON.stringify(live),
+    metrics: JSON.stringify(publicView<SessionMetrics>(metrics)),
+  };
+}
+
+export function periodFields(view: AggregateMetrics): Record<string, string> {
+  return { sessions: String(view.sessions), metrics: JSON.stringify(publicView(view)) };
+}
+
+export class MetricsRedisWriter {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  /** Period keys written last time, so views that emptied are deleted. */
+  private periodKeys = new Set<string>();
+
+  constructor(redis: Redis, keys: RedisKeys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /** Sessions that changed, the series points they touched, and the current session. */
+  async writeSessions(sessions: readonly TrackedSession[], touched: ReadonlyMap<ScopeKey, ReadonlySet<PointKey>>, state: MetricsState, now: number): Promise<void> {
+    const multi = this.redis.multi();
+    for (const session of sessions) this.addSession(multi, session, now);
+    for (const [scope, keys] of touched) this.addPoints(multi, state, scope, keys);
+    this.addCurrent(multi, state);
+    multi.publish(this.keys.metricsUpdates, JSON.stringify({ type: 'sessions', session_uuids: sessions.map((session) => session.ref.uuid) }));
+    await multi.exec();
+  }
+
+  /** Every period view, replacing the previous set. */
+  async writePeriods(views: ReadonlyMap<ScopeKey, Partial<Record<Period, AggregateMetrics>>>): Promise<void> {
+    const multi = this.redis.multi();
+    const written = new Set<string>();
+    for (const [scope, periods] of views) {
+      for (const [period, view] of Object.entries(periods) as Array<[Period, AggregateMetrics]>) {
+        const key = this.keys.periodMetrics(scope, period);
+        multi.del(key).hset(key, periodFields(view));
+        written.add(key);
+      }
+    }
+    for (const key of this.periodKeys) if (!written.has(key)) multi.del(key);
+    this.periodKeys = written;
+    multi.publish(this.keys.metricsUpdates, JSON.stringify({ type: 'periods' }));
+    await multi.exec();
+  }
+
+  /** Everything, from scratch: what a rebuild (and a daemon start) writes. */
+  async writeAll(state: MetricsState, now: number): Promise<void> {
+    await this.clear();
+    const sessions = [...state.sessions.values()];
+    const touched = new Map<ScopeKey, Set<PointKey>>([...state.series].map(([scope, points]) => [scope, new Set(points.keys())]));
+    for (let start = 0; start < Math.max(sessions.length, 1); start += 200) {
+      await this.writeSessions(sessions.slice(start, start + 200), start === 0 ? touched : new Map(), state, now);
+    }
+    await this.writePeriods(state.periodViews(now));
+  }
+
+  /** Deletes every metrics key of this install (SCAN on the prefix; other keys are never touched). */
+  async clear(): Promise<number> {
+    let cursor = '0';
+    let deleted = 0;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keys.metricsPrefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+    this.periodKeys.clear();
+    return deleted;
+  }
+
+  private addSession(multi: Multi, session: TrackedSession, now: number): void {
+    const key = this.keys.sessionMetrics(session.ref.uuid);
+    multi.del(key).hset(key, sessionFields(session));
+    multi.pexpire(key, Math.max(1, session.lastMs + TRACKED_MS - now));
+    multi.zadd(this.keys.sessionsByActivity, session.lastMs, session.ref.uuid);
+  }
+
+  private addPoints(multi: Multi, state: MetricsState, scope: ScopeKey, keys: ReadonlySet<PointKey>): void {
+    const points = state.series.get(scope);
+    for (const pointKey of keys) {
+      const { resolution, bucketStart } = parsePointKey(pointKey);
+      const key = this.keys.series(scope, resolution);
+      const point = points?.get(pointKey);
+      if (point) multi.hset(key, String(bucketStart), JSON.stringify(point));
+      else multi.hdel(key, String(bucketStart));
+      multi.pexpire(key, SERIES_RESOLUTIONS.find((spec) => spec.name === resolution)!.retentionMs);
+    }
+  }
+
+  private addCurrent(multi: Multi, state: MetricsState): void {
+    const current = state.currentSession();
+    multi.del(this.keys.currentMetrics);
+    if (current) multi.hset(this.keys.currentMetrics, sessionFields(current));
+  }
+}

@@ -1,0 +1,73 @@
+// The metrics worker: for each CDC entry it reads the stored event by sequence to learn its
+// session, then recomputes every session the batch touched from all of that session's stored
+// events (so an edit's outcome, a revert or a late token record lands where it belongs) and
+// writes the new snapshots, series points and current session to Redis.
+import type { Platform } from '../event/envelope.ts';
+import type { CdcEntry } from '../fast-path/cdc-entry.ts';
+import type { StoredEvent } from '../storage/telemetry-store.ts';
+import type { CdcWorker } from './cdc-consumer.ts';
+import type { MetricsRedisWriter } from './metrics-redis.ts';
+import type { MetricsState, ScopeKey, TrackedSession } from './metrics-state.ts';
+import type { PointKey } from './metrics-series.ts';
+import { NO_SESSION, sessionKey } from './session-source.ts';
+
+export interface SessionName {
+  platform: Platform;
+  sessionId: string;
+}
+
+/** The sessions a batch of CDC entries belongs to (entries whose row is gone are skipped). */
+export function sessionsOf(entries: readonly CdcEntry[], readEvent: (sequence: number) => StoredEvent | undefined): SessionName[] {
+  const sessions = new Map<string, SessionName>();
+  for (const entry of entries) {
+    const stored = readEvent(entry.sequence);
+    if (!stored || stored.session_id === NO_SESSION) continue;
+    sessions.set(sessionKey(stored.platform, stored.session_id), { platform: stored.platform, sessionId: stored.session_id });
+  }
+  return [...sessions.values()];
+}
+
+export interface MetricsWorkerOptions {
+  state: () => MetricsState;
+  writer: MetricsRedisWriter;
+  readEvent: (sequence: number) => StoredEvent | undefined;
+  /** Called after each write, to schedule the period views. */
+  onChange: () => void;
+  now?: () => number;
+}
+
+export class MetricsWorker implements CdcWorker {
+  readonly name = 'metrics';
+  readonly lanes = 2;
+  private readonly options: MetricsWorkerOptions;
+
+  constructor(options: MetricsWorkerOptions) {
+    this.options = options;
+  }
+
+  /** Every event counts somewhere (events per bucket, hook errors in data quality). */
+  takes(): boolean {
+    return true;
+  }
+
+  async handle(entries: readonly CdcEntry[]): Promise<void> {
+    const { readEvent, writer, onChange } = this.options;
+    const state = this.options.state();
+    const now = (this.options.now ?? Date.now)();
+    const changed: TrackedSession[] = [];
+    const touched = new Map<ScopeKey, Set<PointKey>>();
+    for (const { platform, sessionId } of sessionsOf(entries, readEvent)) {
+      const change = state.refresh(platform, sessionId, now);
+      if (!change) continue;
+      changed.push(change.session);
+      for (const [scope, keys] of change.touched) {
+        const all = touched.get(scope) ?? new Set<PointKey>();
+        for (const key of keys) all.add(key);
+        touched.set(scope, all);
+      }
+    }
+    if (changed.length === 0) return;
+    await writer.writeSessions(changed, touched, state, now);
+    onChange();
+  }
+}

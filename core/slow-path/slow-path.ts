@@ -1,0 +1,131 @@
+// The slow path as one service: the CDC consumer and its workers, the metrics state they share,
+// and the timers that keep period views and series current as time passes. start() first rebuilds
+// the metrics from SQLite (the truth) and writes them whole, then starts reading cdc:events; what
+// arrived meanwhile waits in the stream and is applied after, harmlessly (recomputation is
+// idempotent). Runs only with Redis: without it there is no CDC stream and no live metrics.
+import type { Redis } from 'ioredis';
+import type { Log } from '../log.ts';
+import type { PriceOf } from '../metrics/token-usage.ts';
+import type { RedisKeys } from '../redis-keys.ts';
+import type { TelemetryStore } from '../storage/telemetry-store.ts';
+import { CdcConsumer, type CdcStats, type CdcWorker } from './cdc-consumer.ts';
+import { MetricsRedisWriter } from './metrics-redis.ts';
+import { buildMetricsState } from './metrics-rebuild.ts';
+import type { RebuildReport } from './metrics-rebuild.ts';
+import { MetricsState, TRACKED_MS } from './metrics-state.ts';
+import { MetricsWorker } from './metrics-worker.ts';
+import { SessionSource } from './session-source.ts';
+
+export interface SlowPathOptions {
+  store: TelemetryStore;
+  reader: Redis;
+  commands: Redis;
+  keys: RedisKeys;
+  log: Log;
+  priceOf: PriceOf;
+  /** Workers beyond metrics (conversations, insights), given the session source they read. */
+  moreWorkers?: (source: SessionSource) => CdcWorker[];
+  now?: () => number;
+}
+
+/** Period views are recomputed at most this often after a change, and at least this often anyway. */
+const PERIODS_DEBOUNCE_MS = 1_000;
+const PERIODS_REFRESH_MS = 60_000;
+
+export class SlowPath {
+  private readonly options: SlowPathOptions;
+  private readonly source: SessionSource;
+  private readonly writer: MetricsRedisWriter;
+  private readonly now: () => number;
+  private state: MetricsState;
+  private consumer: CdcConsumer | undefined;
+  private periodsTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private periodsRunning: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(options: SlowPathOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.source = new SessionSource(options.store.connection());
+    this.writer = new MetricsRedisWriter(options.commands, options.keys);
+    this.state = new MetricsState(this.source, options.priceOf);
+  }
+
+  async start(): Promise<void> {
+    await this.rebuild();
+    if (this.closed) return;
+    const metrics = new MetricsWorker({
+      state: () => this.state,
+      writer: this.writer,
+      readEvent: (sequence) => this.options.store.readEvent(sequence),
+      onChange: () => this.schedulePeriods(),
+      now: this.now,
+    });
+    this.consumer = new CdcConsumer({
+      reader: this.options.reader,
+      commands: this.options.commands,
+      keys: this.options.keys,
+      workers: [metrics, ...(this.options.moreWorkers?.(this.source) ?? [])],
+      log: this.options.log,
+    });
+    this.consumer.start();
+    this.refreshTimer = setInterval(() => void this.tick(), PERIODS_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
+  /** Recomputes every metric from SQLite and replaces the metrics in Redis. */
+  async rebuild(): Promise<RebuildReport> {
+    const started = performance.now();
+    const now = this.now();
+    const state = await buildMetricsState(this.source, this.options.priceOf, now);
+    this.state = state;
+    await this.writer.writeAll(state, now);
+    const report = { sessions: state.sessions.size, scopes: state.series.size, ms: Math.round(performance.now() - started) };
+    this.options.log.info('metrics_rebuilt', report);
+    return report;
+  }
+
+  stats(): CdcStats | undefined {
+    return this.consumer?.stats();
+  }
+
+  private schedulePeriods(): void {
+    if (this.periodsTimer || this.closed) return;
+    this.periodsTimer = setTimeout(() => {
+      this.periodsTimer = undefined;
+      this.periodsRunning = this.periodsRunning.then(() => this.writePeriods());
+    }, PERIODS_DEBOUNCE_MS);
+    this.periodsTimer.unref();
+  }
+
+  private async writePeriods(): Promise<void> {
+    try {
+      await this.writer.writePeriods(this.state.periodViews(this.now()));
+    } catch (error) {
+      this.options.log.warn('metrics_periods_failed', { error: (error as Error).message });
+    }
+  }
+
+  /** Time passing: sessions and points age out, rolling periods move. */
+  private async tick(): Promise<void> {
+    const now = this.now();
+    try {
+      const removed = this.state.expire(now);
+      await this.writer.writeSessions([], removed, this.state, now);
+      await this.options.commands.zremrangebyscore(this.options.keys.sessionsByActivity, '-inf', now - TRACKED_MS);
+    } catch (error) {
+      this.options.log.warn('metrics_expire_failed', { error: (error as Error).message });
+    }
+    this.periodsRunning = this.periodsRunning.then(() => this.writePeriods());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.periodsTimer);
+    clearInterval(this.refreshTimer);
+    await this.consumer?.close();
+    await this.periodsRunning;
+  }
+}

@@ -1,0 +1,205 @@
+// The slow path in the daemon, as a real process against a private Redis and a real SQLite file:
+// a scripted Claude Code session (events built by the real capture code, XADDed like the hooks
+// do) and its transcript (read by the transcript monitor) become the numbers a user sees in
+// Redis: the session snapshot, the current session, period views and time series. A rebuild, by
+// the daemon or by the CLI without it, gives the same values; `analyze` prints the same session;
+// a malformed CDC entry is dead-lettered while the daemon keeps going.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { buildEvent } from '../../core/capture/build-event.ts';
+import { streamEntryFields } from '../../core/event/envelope.ts';
+import type { TelemetryEvent } from '../../core/event/envelope.ts';
+import { uuidV7 } from '../../core/event/uuid-v7.ts';
+import { redisKeys } from '../../core/redis-keys.ts';
+import { tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
+import type { TempHome } from '../support/hook-fixtures.ts';
+import { startRedis } from '../support/redis-server.ts';
+import type { PrivateRedis } from '../support/redis-server.ts';
+import { daemonEnv, ensureBuiltCli, killIfAlive, killLeftovers, runCli, startForeground, waitFor } from '../support/daemon-process.ts';
+import type { ForegroundDaemon } from '../support/daemon-process.ts';
+
+const SECRET = Buffer.alloc(32, 5);
+const PROJECT = '/home/dev/canary-project-path';
+
+/**
+ * One Claude Code session, hook by hook, ending `secondsAgo` before now: a prompt, an Edit that
+ * is accepted after 2 s (+3 -1 lines), a Bash call that fails, a second prompt, a Write that is
+ * interrupted, and Stop.
+ */
+function claudeSession(sessionId: string, startMs: number): TelemetryEvent[] {
+  const at = (seconds: number) => startMs + seconds * 1000;
+  const hook = (seconds: number, payload: Record<string, unknown>) =>
+    buildEvent({ session_id: sessionId, cwd: PROJECT, transcript_path: `${PROJECT}/t.jsonl`, permission_mode: 'default', ...payload }, { platform: 'claude_code', env: { CLAUDE_PROJECT_DIR: PROJECT }, secret: SECRET, now: at(seconds) });
+  const edit = { file_path: `${PROJECT}/src/app.ts`, old_string: 'const a = 1;', new_string: 'const a = 2;\nconst b = 3;\nconst c = 4;' };
+  return [
+    hook(0, { hook_event_name: 'SessionStart', source: 'startup', model: 'claude-sonnet-4-5' }),
+    hook(1, { hook_event_name: 'UserPromptSubmit', prompt: 'canary prompt text: rewrite the app' }),
+    hook(3, { hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: edit, tool_use_id: 'toolu_edit_1' }),
+    hook(5, { hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: edit, tool_response: { filePath: edit.file_path, success: true }, tool_use_id: 'toolu_edit_1' }),
+    hook(6, { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npm test -- canary-command' }, tool_use_id: 'toolu_bash_1' }),
+    hook(9, { hook_event_name: 'PostToolUseFailure', tool_name: 'Bash', tool_input: { command: 'npm test -- canary-command' }, tool_use_id: 'toolu_bash_1', error: 'Exit code 1', is_interrupt: false, duration_ms: 2900 }),
+    hook(12, { hook_event_name: 'UserPromptSubmit', prompt: 'now write the readme' }),
+    hook(14, { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${PROJECT}/README.md`, content: '# canary\n' }, tool_use_id: 'toolu_write_1' }),
+    hook(16, { hook_event_name: 'PostToolUseFailure', tool_name: 'Write', tool_input: { file_path: `${PROJECT}/README.md`, content: '# canary\n' }, tool_use_id: 'toolu_write_1', error: 'interrupted', is_interrupt: true }),
+    hook(17, { hook_event_name: 'Stop', stop_hook_active: false }),
+  ];
+}
+
+/** Two API responses of the session as Claude Code writes them in its transcript (final lines). */
+function transcriptLines(sessionId: string, startMs: number): string {
+  const line = (seconds: number, id: string, usage: Record<string, number>) =>
+    JSON.stringify({
+      type: 'assistant',
+      sessionId,
+      cwd: PROJECT,
+      version: '2.1.90',
+      isSidechain: false,
+      uuid: uuidV7(),
+      requestId: `req_${id}`,
+      timestamp: new Date(startMs + seconds * 1000).toISOString(),
+      message: { model: 'claude-sonnet-4-5', id: `msg_${id}`, type: 'message', role: 'assistant', content: [{ type: 'text', text: 'canary assistant text' }], stop_reason: 'end_turn', usage },
+    });
+  return `${line(2, 'a1', { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200 })}\n${line(13, 'a2', { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 })}\n`;
+}
+
+async function hashOf(client: Redis, key: string): Promise<Record<string, string>> {
+  return client.hgetall(key);
+}
+
+/** Every metrics key's content, as a reader of Redis sees it. */
+async function metricsSnapshot(client: Redis, prefix: string): Promise<Record<string, Record<string, string>>> {
+  const keys = (await client.keys(`${prefix}metrics:*`)).filter((key) => !key.endsWith(':updates')).sort();
+  const snapshot: Record<string, Record<string, string>> = {};
+  for (const key of keys) {
+    const type = await client.type(key);
+    snapshot[key] = type === 'hash' ? await client.hgetall(key) : Object.fromEntries((await client.zrange(key, '0', '-1', 'WITHSCORES')).map((value, index) => [String(index), value]));
+  }
+  return snapshot;
+}
+
+describe('slow path: live metrics in Redis from the daemon', function () {
+  this.timeout(120_000);
+  let redis: PrivateRedis;
+  let client: Redis;
+  let home: TempHome;
+  let prefix: string;
+  let env: Record<string, string>;
+  let daemon: ForegroundDaemon | undefined;
+
+  before(async () => {
+    ensureBuiltCli();
+    redis = await startRedis();
+    client = new Redis(redis.url);
+  });
+  after(async () => {
+    client?.disconnect();
+    await redis?.stop();
+  });
+  beforeEach(() => {
+    home = tempHome();
+    prefix = uniquePrefix();
+    env = daemonEnv(home.path, redis.url, prefix);
+  });
+  afterEach(() => {
+    killIfAlive(daemon?.child.pid);
+    daemon = undefined;
+    killLeftovers(home.path);
+    home.remove();
+  });
+
+  it('turns a Claude Code session and its transcript into session, current, period and series metrics; a rebuild (daemon or CLI) gives the same values', async () => {
+    const keys = redisKeys(prefix);
+    const sessionId = '7f3c2a10-1b2c-4d5e-8f90-123456789abc';
+    const startMs = Date.now() - 60_000;
+    const projects = join(home.path, 'claude-projects', '-home-dev-canary-project-path');
+    mkdirSync(projects, { recursive: true });
+    writeFileSync(join(projects, `${sessionId}.jsonl`), transcriptLines(sessionId, startMs));
+    daemon = startForeground(env);
+    const pipeline = client.pipeline();
+    for (const event of claudeSession(sessionId, startMs)) pipeline.xadd(keys.events, '*', ...streamEntryFields(event));
+    await pipeline.exec();
+
+    const current = await waitFor('the current session with its tokens', async () => {
+      const hash = await hashOf(client, keys.currentMetrics);
+      return hash.tool_calls === '3' && hash.tokens !== '' && hash.tokens !== undefined ? hash : undefined;
+    }, 30_000, 50);
+    assert.equal(current.session_id, sessionId);
+    assert.equal(current.platform, 'claude_code');
+    assert.equal(current.tool_errors, '1', 'the failed Bash call');
+    // Edit accepted, Write interrupted: 1 of 2 decided proposals kept.
+    assert.equal(Number(current.acceptance_rate), 0.5);
+    assert.equal(current.tokens, String(100 + 50 + 1000 + 200 + 10 + 5), 'both transcript responses, once each');
+    assert.ok(Number(current.cost_usd) > 0, 'priced from the shipped table');
+
+    const session = await hashOf(client, keys.sessionMetrics(current.session_uuid!));
+    const metrics = JSON.parse(session.metrics!);
+    assert.equal(metrics.usage.prompts, 2);
+    assert.equal(metrics.code.lines_added, 3);
+    assert.equal(metrics.code.lines_removed, 1);
+    assert.equal(metrics.acceptance.time_to_accept_ms.value.p50, 2000);
+    assert.equal(metrics.usage.tools.Bash.failed, 1);
+    assert.equal(metrics.tally, undefined, 'no engine state in what readers get');
+    assert.equal(await client.zscore(keys.sessionsByActivity, current.session_uuid!), String(Date.parse(metrics.last_event_at)));
+
+    const hour = await waitFor('the 1h view of the project', async () => {
+      const found = (await client.keys(`${keys.metricsPrefix}period:1h:project:*`))[0];
+      return found ? hashOf(client, found) : undefined;
+    }, 10_000, 50);
+    assert.equal(hour.sessions, '1');
+    assert.equal(JSON.parse(hour.metrics!).errors.errors, 1);
+    const minutes = await hashOf(client, keys.series('all', '1m'));
+    const points = Object.values(minutes).map((text) => JSON.parse(text) as { tool_errors: number; prompts: number; tokens: number });
+    assert.equal(points.reduce((sum, point) => sum + point.tool_errors, 0), 1);
+    assert.equal(points.reduce((sum, point) => sum + point.prompts, 0), 2);
+    assert.equal(points.reduce((sum, point) => sum + point.tokens, 0), 1365);
+
+    const live = await metricsSnapshot(client, prefix);
+    const rebuilt = await runCli(['metrics', 'rebuild', '--json'], env);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.equal(JSON.parse(rebuilt.stdout).rebuilt_by, 'daemon');
+    assert.deepEqual(await metricsSnapshot(client, prefix), live, 'the daemon rebuild equals the live path');
+
+    const stop = await runCli(['stop'], env);
+    assert.equal(stop.code, 0, stop.stderr);
+    await daemon.exited;
+    await client.del(keys.currentMetrics, keys.sessionMetrics(current.session_uuid!));
+    const offline = await runCli(['metrics', 'rebuild', '--json'], env);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.equal(JSON.parse(offline.stdout).rebuilt_by, 'cli');
+    assert.deepEqual(await metricsSnapshot(client, prefix), live, 'the CLI rebuild equals the live path');
+
+    const analyzed = await runCli(['analyze', sessionId.slice(0, 8), '--json'], env);
+    assert.equal(analyzed.code, 0, analyzed.stderr);
+    const report = JSON.parse(analyzed.stdout);
+    assert.equal(report.session_uuid, current.session_uuid);
+    assert.deepEqual({ ...report, session_uuid: undefined }, { ...metrics, session_uuid: undefined }, 'analyze shows what the live path computed');
+    const text = await runCli(['analyze', current.session_uuid!], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Acceptance 50\.0 %/);
+    assert.match(text.stdout, /Bash\s+1\s+1/);
+
+    for (const value of [JSON.stringify(live), analyzed.stdout, text.stdout]) {
+      for (const canary of ['canary prompt', 'canary-command', 'canary-project-path', 'canary assistant', '# canary']) assert.ok(!value.includes(canary), `${canary} leaked`);
+    }
+  });
+
+  it('dead-letters a malformed CDC entry with its reason, and keeps computing', async () => {
+    const keys = redisKeys(prefix);
+    daemon = startForeground(env);
+    await waitFor('the workers group', async () => ((await client.exists(keys.cdc)) ? (await client.xinfo('GROUPS', keys.cdc)) as unknown[] : undefined), 15_000, 50);
+    await client.xadd(keys.cdc, '*', 'sequence', 'not-a-number', 'event_id', 'x');
+    const letter = await waitFor('a dead letter', async () => (await client.xrange(keys.deadLetters, '-', '+')).find(([, fields]) => fields.includes('invalid_cdc_entry')), 10_000, 50);
+    assert.ok(letter[1].includes('cdc'), 'names the CDC stream as its source');
+    const sessionId = '0a1b2c3d-0000-4000-8000-000000000001';
+    const pipeline = client.pipeline();
+    for (const event of claudeSession(sessionId, Date.now() - 30_000)) pipeline.xadd(keys.events, '*', ...streamEntryFields(event));
+    await pipeline.exec();
+    const current = await waitFor('metrics after the bad entry', async () => {
+      const hash = await hashOf(client, keys.currentMetrics);
+      return hash.session_id === sessionId && hash.tool_calls === '3' ? hash : undefined;
+    }, 20_000, 50);
+    assert.equal(current.tool_errors, '1');
+  });
+});
