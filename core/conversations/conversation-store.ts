@@ -76,8 +76,8 @@ export class ConversationStore {
     // created_at, then id: the order buildConversation gives (anchors by time, then event_id).
     this.selectChanges = db.prepare(`SELECT ${CHANGE_COLUMNS.join(', ')} FROM code_changes WHERE conversation_id = ? ORDER BY created_at, id`);
     this.selectList = db.prepare(`SELECT ${CONVERSATION_COLUMNS.join(', ')} FROM conversations
-      WHERE (?1 IS NULL OR platform = ?1) AND (?2 IS NULL OR project_hash = ?2)
-      ORDER BY updated_at DESC, id LIMIT ?3 OFFSET ?4`);
+      WHERE (? IS NULL OR platform = ?) AND (? IS NULL OR project_hash = ?)
+      ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`);
     this.write = db.transaction((rows: ConversationRows) => this.writeRows(rows));
   }
 
@@ -113,6 +113,8 @@ export class ConversationStore {
     for (const [name, value] of [['limit', options.limit], ['offset', options.offset]] as const) {
       if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number ≥ 0, not ${value}`);
     }
-    return this.selectList.all(options.platform ?? null, options.projectHash ?? null, options.limit, options.offset);
+    const platform = options.platform ?? null;
+    const project = options.projectHash ?? null;
+    return this.selectList.all(platform, platform, project, project, options.limit, options.offset);
   }
 }
