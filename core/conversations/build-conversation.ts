@@ -12,7 +12,7 @@ import { promptTiming } from '../metrics/session-timing.ts';
 import { matchToolCalls } from '../metrics/tool-calls.ts';
 import { totalTokens, usageRecords, type PriceOf } from '../metrics/token-usage.ts';
 import { changeRow, codeChanges } from './code-changes.ts';
-import { changeId, turnId, type ConversationRow, type ConversationRows } from './conversation-rows.ts';
+import type { ConversationRow, ConversationRows } from './conversation-rows.ts';
 import { sessionTurns } from './turn-spans.ts';
 import { turnRows } from './turn-rows.ts';
 
@@ -30,19 +30,19 @@ export function buildConversation(events: readonly MetricsEvent[], conversationI
   const calls = matchToolCalls(session.events);
   const edits = appliedEdits(session.platform, session.events, calls);
   const changes = codeChanges(session.events, editProposals(session.platform, calls, edits), edits);
-  const turns = sessionTurns(session.events);
-  const turnRowsOfSession = turnRows({
+  const split = sessionTurns(session.events);
+  const turns = turnRows({
     conversationId,
-    turns,
+    turns: split,
     calls,
     changes,
     records: usageRecords(session.events),
     responseTimes: promptTiming(session.events).responseTimes,
   });
   return {
-    conversation: conversationRow(metrics, session.events, conversationId, turnRowsOfSession.length),
-    turns: turnRowsOfSession,
-    changes: changes.map((change) => changeRow(change, changeId(conversationId, change.anchor.event.event_id), conversationId, turnId(conversationId, turns.ofEvent(change.anchor)))),
+    conversation: conversationRow(metrics, session.events, conversationId, turns.length),
+    turns,
+    changes: changes.map((change) => changeRow(change, conversationId, split.ofEvent(change.anchor))),
   };
 }
 

@@ -7,7 +7,7 @@
 // landed (the real diff of the PostToolUse), else from the PreToolUse payload (what was proposed).
 import type { AppliedEdit, EditProposal } from '../metrics/edit-history.ts';
 import type { TimedEvent } from '../metrics/session-events.ts';
-import type { ChangeOperation, CodeChangeRow } from './conversation-rows.ts';
+import { changeId, turnId, type ChangeOperation, type CodeChangeRow } from './conversation-rows.ts';
 
 export interface CodeChange {
   anchor: TimedEvent;
@@ -29,6 +29,7 @@ export function codeChanges(events: readonly TimedEvent[], proposals: readonly E
     }
     changes.push(change);
   }
+  // An edit's order is its event's index in the prepared session.
   for (const edit of edits) if (!proposed.has(edit)) changes.push({ anchor: events[edit.order]!, edit });
   return changes.sort((a, b) => a.anchor.order - b.anchor.order);
 }
@@ -38,15 +39,15 @@ function operationOf(tool: string | null, isNewFile: boolean | undefined): Chang
   return tool === 'Write' ? 'write' : 'edit';
 }
 
-export function changeRow(change: CodeChange, id: string, conversationId: string, turnId: string): CodeChangeRow {
+export function changeRow(change: CodeChange, conversationId: string, turnNumber: number): CodeChangeRow {
   const { anchor, proposal, edit } = change;
   const proposed = anchor.event.payload;
   const tool = proposal?.call.tool ?? edit?.call?.tool ?? null;
   const outcome = proposal?.outcome ?? 'applied';
   return {
-    id,
+    id: changeId(conversationId, anchor.event.event_id),
     conversation_id: conversationId,
-    turn_id: turnId,
+    turn_id: turnId(conversationId, turnNumber),
     tool,
     file_extension: (edit ? edit.extension : proposed.file_extension) || null,
     file_hash: (edit ? edit.fileHash : proposed.file_hash) ?? null,
