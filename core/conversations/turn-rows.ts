@@ -6,8 +6,10 @@
 //   usage record  the turn at its time (turn-spans.ts atTime)
 //   latency       the engine's response time of the turn's prompt (session-timing.ts)
 // Model: among the turn's usage records naming a model, the one with the most tokens (ties: first
-// by name); else the last model an event of the turn names; else none. Turn 0 (before the first prompt) is a row only if something above counts in it: a bare
-// SessionStart is no turn, while a resumed session's leftover tool calls or usage records are.
+// by name); else the last model an event of the turn names; else none.
+// Turn 0 (before the first prompt) is a row only if a tool call, code change or usage record counts
+// in it: a bare SessionStart is no turn, while a resumed session's leftover tool calls or usage
+// records, or a session without prompts that did work (a Cursor background run), are one.
 import type { TimedSample } from '../metrics/session-timing.ts';
 import type { ToolCall } from '../metrics/tool-calls.ts';
 import { totalTokens, UNKNOWN_MODEL, type UsageRecord } from '../metrics/token-usage.ts';

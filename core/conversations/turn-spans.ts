@@ -2,7 +2,7 @@
 // Turn n ≥ 1 starts at the n-th user_prompt and covers the events up to the next prompt (Stop,
 // SessionEnd and the usage records of its answer included); turn 0 holds what came before the first
 // prompt (SessionStart, a resumed session's tail), whether or not it becomes a row (see
-// build-conversation.ts). Events are a prepared session's (session-events.ts), whose order is the
+// turn-rows.ts). Events are a prepared session's (session-events.ts), whose order is the
 // index in the list, so a turn is a slice.
 import type { TimedEvent } from '../metrics/session-events.ts';
 
