@@ -89,7 +89,7 @@ export interface CodeChangeRow {
   accepted: boolean | null;
   outcome: ChangeOutcome;
   rejection: RejectionKind | null;
-  /** PreToolUse → accept or reject (edit-history.ts delayMs); null for applied edits and pending proposals. */
+  /** PreToolUse → its outcome (edit-history.ts delayMs); null for applied edits and pending proposals. */
   acceptance_delay_ms: number | null;
   /** Edited back within 30 s (edit-history.ts); null when the edit never landed. */
   reverted: boolean | null;

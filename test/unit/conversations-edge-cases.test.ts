@@ -130,6 +130,36 @@ describe('conversations: edge cases', () => {
     );
   });
 
+  it('an edit whose tool errored: outcome failed, not accepted, a tool error of its turn', () => {
+    const s = session('claude_code', 'failed-edit');
+    s.add('user_prompt', 0, { prompt_chars: 5, prompt_words: 1 });
+    const edit = s.add('tool_start', 2, { tool: 'MultiEdit', tool_use_id: 'm', file_hash: 'M', file_extension: '.py', lines_added: 4, lines_removed: 4, edit_count: 2 });
+    s.add('tool_failure', 3.5, { tool: 'MultiEdit', tool_use_id: 'm', success: false, error_class: 'invalid_input' }); // old_string not found
+    s.add('turn_end', 4);
+    const rows = buildConversation(s.events, ID);
+    assert.deepEqual(rows.changes, [
+      {
+        id: `${ID}:${edit.event_id}`,
+        conversation_id: ID,
+        turn_id: `${ID}:1`,
+        tool: 'MultiEdit',
+        file_extension: '.py',
+        file_hash: 'M',
+        operation: 'edit',
+        lines_added: 4, // proposed, never landed
+        lines_removed: 4,
+        accepted: false,
+        outcome: 'failed',
+        rejection: null,
+        acceptance_delay_ms: 1500,
+        reverted: null,
+        created_at: '2026-11-22T09:00:02.000Z',
+      },
+    ]);
+    assert.deepEqual([rows.turns[0]!.tool_calls, rows.turns[0]!.tool_errors, rows.turns[0]!.lines_added], [1, 1, 0]);
+    assert.equal(rows.conversation.acceptance_rate, 0); // 0 of 1 decided proposal
+  });
+
   it('ids are derived from the conversation id: building again gives the same rows, another id renames them all', () => {
     const s = session('claude_code', 'ids');
     s.add('user_prompt', 0, { prompt_chars: 1, prompt_words: 1 });
