@@ -1,0 +1,43 @@
+// What an insight is: a finding of one rule about one scope, with the numbers that support it.
+// Titles come from templates that interpolate numbers only, and evidence is a record of numbers,
+// so a finding can carry neither content nor a file name even by accident: the only strings are
+// the rule id and severity (closed lists), the scope key (an id or hash chosen by the caller) and
+// the subject (a tool name, for per-tool rules).
+
+export type InsightScope = 'session' | 'project' | 'platform' | 'all';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
+
+/** Where a finding came from: the built-in rules, or the optional LLM provider. */
+export type InsightSource = 'rules' | 'provider';
+
+/** Observed values, baselines, counts and the thresholds they were held against. Numbers only. */
+export type Evidence = Readonly<Record<string, number>>;
+
+export interface Finding {
+  rule: string;
+  /** The tool a per-tool rule is about, '' otherwise; with rule and scope, the finding's identity. */
+  subject: string;
+  severity: Severity;
+  title: string;
+  evidence: Evidence;
+}
+
+/** Everything the rules found about one scope: an empty list means nothing holds any more. */
+export interface ScopeFindings {
+  scope: InsightScope;
+  scopeKey: string;
+  findings: Finding[];
+}
+
+/** "12.5%": a rate as a person reads it in a title. */
+export function percent(rate: number): string {
+  return `${Math.round(rate * 1000) / 10}%`;
+}
+
+/** "850 ms", "12.3 s": a latency as a person reads it in a title. */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`;
+}

@@ -1,0 +1,76 @@
+// What the rules read: the metrics of the scopes one updated session belongs to, each over a
+// recent window and a baseline window, and the windows themselves, so the worker that fills the
+// input (from aggregateMetrics over windowed session metrics) and the rules agree on them.
+//
+// Recent = the last 24 h. Baseline = the 7 days before that, [now − 8 d, now − 24 h): disjoint
+// from the recent window, so a bad day is compared with the week before it instead of with a
+// week that contains it (which would pull the baseline towards the spike and, for a new user
+// whose whole history is today, make every comparison a comparison with itself).
+import { PERIODS, periodWindow, type AggregateMetrics } from '../metrics/aggregate-metrics.ts';
+import type { MetricsTally } from '../metrics/metrics-tally.ts';
+import type { MetricsView } from '../metrics/metrics-view.ts';
+import type { SessionMetrics } from '../metrics/session-metrics.ts';
+import type { Window } from '../metrics/session-timing.ts';
+import type { Finding, InsightScope } from './finding.ts';
+
+export interface InsightWindows {
+  recent: Window;
+  baseline: Window;
+}
+
+export function insightWindows(now: number): InsightWindows {
+  const recent = periodWindow('24h', now);
+  return { recent, baseline: { start: recent.start - PERIODS['7d'], end: recent.start } };
+}
+
+/** A scope's aggregates over insightWindows(now). */
+export interface ScopeViews {
+  /** Project hash, platform name, or 'all'. */
+  key: string;
+  recent: AggregateMetrics;
+  baseline: AggregateMetrics;
+}
+
+export interface InsightInput {
+  /**
+   * The session just updated, whole (computeSessionMetrics without a window). Compared with the
+   * baseline of the closest scope given: its project, else its platform, else all sessions.
+   */
+  session?: SessionMetrics;
+  project?: ScopeViews;
+  platform?: ScopeViews;
+  all?: ScopeViews;
+}
+
+/** Metrics of the scope under test, with the tally the exact samples come from. */
+export type MeasuredView = MetricsView & { tally: MetricsTally };
+
+/** One comparison the rules make: a scope's current metrics and its baseline, if it has one. */
+export interface Comparison {
+  scope: InsightScope;
+  scopeKey: string;
+  current: MeasuredView;
+  baseline?: MeasuredView;
+}
+
+/** A rule: what holds for one comparison (nothing, if its inputs are unavailable or too few). */
+export type InsightRule = (comparison: Comparison) => Finding[];
+
+/** A session's scope key: session ids are unique per platform only. */
+export function sessionScopeKey(session: Pick<SessionMetrics, 'platform' | 'session_id'>): string {
+  return `${session.platform}:${session.session_id}`;
+}
+
+/** The comparisons an input asks for, session first, then project, platform, all. */
+export function comparisonsOf(input: InsightInput): Comparison[] {
+  const comparisons: Comparison[] = [];
+  if (input.session) {
+    const baseline = (input.project ?? input.platform ?? input.all)?.baseline;
+    comparisons.push({ scope: 'session', scopeKey: sessionScopeKey(input.session), current: input.session, ...(baseline ? { baseline } : {}) });
+  }
+  for (const scope of ['project', 'platform', 'all'] as const) {
+    const views = input[scope];
+    if (views) comparisons.push({ scope, scopeKey: views.key, current: views.recent, baseline: views.baseline });
+  }
+  return comparisons;
+}
