@@ -1,8 +1,8 @@
 // The data folder (BLUEPLANE_HOME): created private (0700), and the per-install secret that
 // keys every hash (HMAC-SHA-256), created once with mode 0600 and never overwritten.
 import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { secureRandomBytes } from './event/uuid-v7.ts';
 
 export const SECRET_FILE = 'secret.key';
 export const SPOOL_FOLDER = 'spool';
@@ -37,8 +37,8 @@ export function loadOrCreateSecret(home: string): Buffer {
   const path = join(ensurePrivateFolder(home), SECRET_FILE);
   const existing = readSecret(path);
   if (existing) return existing;
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  const temp = `${path}.${process.pid}.${secureRandomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, `${secureRandomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(temp, path);
   } catch (error) {

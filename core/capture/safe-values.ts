@@ -1,15 +1,16 @@
 // The only ways a value from a hook payload may reach an event: numbers, booleans, names from
 // closed vocabularies, ids, keyed hashes, and counts of text. Nothing here ever returns a piece of
 // free text, so a caller cannot leak code, paths, prompts, commands or secrets by mistake.
-import { createHmac } from 'node:crypto';
 import type { EventPayload } from '../event/envelope.ts';
 import { isUuid } from '../event/uuid-v7.ts';
+import { hmacSha256Hex } from './hmac-sha256.ts';
 
 export type Hasher = (value: string) => string;
 
 /** HMAC-SHA-256 keyed by the install secret, 16 hex characters (64 bits): enough to tell files and projects apart. */
 export function createHasher(secret: Buffer): Hasher {
-  return (value) => createHmac('sha256', secret).update(value).digest('hex').slice(0, 16);
+  const hmac = hmacSha256Hex(secret);
+  return (value) => hmac(value).slice(0, 16);
 }
 
 const SECRET_PREFIX = /^(?:sk|pk|rk)[-_]|^(?:ghp|gho|ghs|ghu|ghr)_|^github_pat_|^xox[abprs]-|^(?:AKIA|ASIA|AIza)|^glpat-|^eyJ|^npm_|^hf_/;

@@ -1,9 +1,36 @@
 // UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Time-ordered ids keep
 // SQLite's unique index on event_id cheap (reference/performance-floors.md §4) and sort by creation.
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/**
+ * `count` bytes from the operating system's CSPRNG. Read from /dev/urandom rather than through
+ * node:crypto because loading that module costs a hook 2-4 ms at start-up, more than all the
+ * work the hook does. Where there is no /dev/urandom (Windows) Web Crypto, global from Node 19,
+ * does it.
+ */
+export function secureRandomBytes(count: number): Buffer {
+  const bytes = Buffer.alloc(count);
+  let fd: number;
+  try {
+    fd = openSync('/dev/urandom', 'r');
+  } catch {
+    globalThis.crypto.getRandomValues(bytes);
+    return bytes;
+  }
+  try {
+    for (let filled = 0; filled < count; ) {
+      const read = readSync(fd, bytes, filled, count - filled, null);
+      if (read <= 0) throw new Error('/dev/urandom returned no bytes');
+      filled += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
 
 export function uuidV7(nowMs: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  const bytes = secureRandomBytes(16);
   let ms = Math.max(0, Math.floor(nowMs));
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;

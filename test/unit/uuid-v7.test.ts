@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isUuid, uuidV7 } from '../../core/event/uuid-v7.ts';
+import { isUuid, secureRandomBytes, uuidV7 } from '../../core/event/uuid-v7.ts';
 
 describe('uuidV7', () => {
   it('makes version-7 UUIDs that sort by creation time', () => {
@@ -15,5 +15,15 @@ describe('uuidV7', () => {
     const ms = Date.UTC(2026, 10, 22, 7, 30, 0, 123);
     const id = uuidV7(ms);
     assert.equal(parseInt(id.replace(/-/g, '').slice(0, 12), 16), ms);
+  });
+});
+
+describe('secureRandomBytes', () => {
+  it('returns the number of bytes asked for, different each time', () => {
+    const a = secureRandomBytes(32);
+    const b = secureRandomBytes(32);
+    assert.equal(a.length, 32);
+    assert.notDeepEqual(a, b);
+    assert.equal(secureRandomBytes(0).length, 0);
   });
 });
