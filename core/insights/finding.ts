@@ -16,6 +16,12 @@ export type InsightSource = 'rules' | 'provider';
 /** Observed values, baselines, counts and the thresholds they were held against. Numbers only. */
 export type Evidence = Readonly<Record<string, number>>;
 
+/** True for a plain record of finite numbers: what evidence may be once it leaves the rules. */
+export function isEvidence(value: unknown): value is Evidence {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((number) => typeof number === 'number' && Number.isFinite(number));
+}
+
 export interface Finding {
   rule: string;
   /** The tool a per-tool rule is about, '' otherwise; with rule and scope, the finding's identity. */

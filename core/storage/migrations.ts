@@ -132,13 +132,17 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     name: 'insights',
-    // Findings of the insights worker: one row per rule and scope, updated while the finding holds
-    // (last_detected_at, evidence) and marked resolved when it no longer does. evidence is JSON of
-    // numbers only (rates, counts, baselines); title is built from a template, never from content.
+    // Findings of the insights worker: one row per source, rule, subject and scope, updated while the
+    // finding holds (last_detected_at, evidence) and marked resolved when it no longer does. subject
+    // is the tool a per-tool rule is about ('' otherwise), so two tools' findings are two rows. The
+    // unique key starts with the scope: recording a scope reads its open findings through it.
+    // evidence is JSON of numbers only (rates, counts, baselines); title is built from a template,
+    // never from content.
     sql: `
       CREATE TABLE insights (
         id TEXT PRIMARY KEY,
         rule TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
         severity TEXT NOT NULL,
         scope TEXT NOT NULL,
         scope_key TEXT NOT NULL,
@@ -148,7 +152,7 @@ export const MIGRATIONS: readonly Migration[] = [
         first_detected_at TEXT NOT NULL,
         last_detected_at TEXT NOT NULL,
         resolved_at TEXT,
-        UNIQUE (rule, scope, scope_key)
+        UNIQUE (scope, scope_key, source, rule, subject)
       );
       CREATE INDEX idx_insights_detected ON insights(last_detected_at);
     `,
