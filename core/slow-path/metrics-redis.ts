@@ -29,6 +29,7 @@ export function sessionFields(session: TrackedSession): Record<string, string> {
     project_hash: metrics.project_hash ?? '',
     first_event_at: metrics.first_event_at ?? '',
     last_event_at: metrics.last_event_at ?? '',
+    events: String(metrics.quality.events),
     acceptance_rate: live.acceptance_rate.status === 'ok' ? String(live.acceptance_rate.value) : '',
     applied_edits: String(live.applied_edits),
     tokens: live.tokens.status === 'ok' ? String(live.tokens.value) : '',

@@ -1,10 +1,9 @@
-// The metrics worker: for each CDC entry it reads the stored event by sequence to learn its
+// The metrics worker: for each CDC entry it reads the stored row by sequence to learn its
 // session, then recomputes every session the batch touched from all of that session's stored
 // events (so an edit's outcome, a revert or a late token record lands where it belongs) and
 // writes the new snapshots, series points and current session to Redis.
 import type { Platform } from '../event/envelope.ts';
 import type { CdcEntry } from '../fast-path/cdc-entry.ts';
-import type { StoredEvent } from '../storage/telemetry-store.ts';
 import type { CdcWorker } from './cdc-consumer.ts';
 import type { MetricsRedisWriter } from './metrics-redis.ts';
 import type { MetricsState, ScopeKey, TrackedSession } from './metrics-state.ts';
@@ -16,13 +15,13 @@ export interface SessionName {
   sessionId: string;
 }
 
-/** The sessions a batch of CDC entries belongs to (entries whose row is gone are skipped). */
-export function sessionsOf(entries: readonly CdcEntry[], readEvent: (sequence: number) => StoredEvent | undefined): SessionName[] {
+/** The sessions a batch of CDC entries belongs to, read by sequence (rows that are gone are skipped). */
+export function sessionsOf(entries: readonly CdcEntry[], sessionAt: (sequence: number) => SessionName | undefined): SessionName[] {
   const sessions = new Map<string, SessionName>();
   for (const entry of entries) {
-    const stored = readEvent(entry.sequence);
-    if (!stored || stored.session_id === NO_SESSION) continue;
-    sessions.set(sessionKey(stored.platform, stored.session_id), { platform: stored.platform, sessionId: stored.session_id });
+    const session = sessionAt(entry.sequence);
+    if (!session || session.sessionId === NO_SESSION) continue;
+    sessions.set(sessionKey(session.platform, session.sessionId), session);
   }
   return [...sessions.values()];
 }
@@ -30,7 +29,7 @@ export function sessionsOf(entries: readonly CdcEntry[], readEvent: (sequence: n
 export interface MetricsWorkerOptions {
   state: () => MetricsState;
   writer: MetricsRedisWriter;
-  readEvent: (sequence: number) => StoredEvent | undefined;
+  sessionAt: (sequence: number) => SessionName | undefined;
   /** Called after each write, to schedule the period views. */
   onChange: () => void;
   now?: () => number;
@@ -51,12 +50,14 @@ export class MetricsWorker implements CdcWorker {
   }
 
   async handle(entries: readonly CdcEntry[]): Promise<void> {
-    const { readEvent, writer, onChange } = this.options;
+    const { sessionAt, writer, onChange } = this.options;
     const state = this.options.state();
     const now = (this.options.now ?? Date.now)();
     const changed: TrackedSession[] = [];
     const touched = new Map<ScopeKey, Set<PointKey>>();
-    for (const { platform, sessionId } of sessionsOf(entries, readEvent)) {
+    for (const { platform, sessionId } of sessionsOf(entries, sessionAt)) {
+      // One session at a time, then the fast path's callbacks get their turn: ingest comes first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const change = state.refresh(platform, sessionId, now);
       if (!change) continue;
       changed.push(change.session);

@@ -29,7 +29,7 @@ export interface SlowPathOptions {
 }
 
 /** Period views are recomputed at most this often after a change, and at least this often anyway. */
-const PERIODS_DEBOUNCE_MS = 1_000;
+const PERIODS_DEBOUNCE_MS = 2_000;
 const PERIODS_REFRESH_MS = 60_000;
 
 export class SlowPath {
@@ -58,7 +58,7 @@ export class SlowPath {
     const metrics = new MetricsWorker({
       state: () => this.state,
       writer: this.writer,
-      readEvent: (sequence) => this.options.store.readEvent(sequence),
+      sessionAt: (sequence) => this.source.sessionAt(sequence),
       onChange: () => this.schedulePeriods(),
       now: this.now,
     });
