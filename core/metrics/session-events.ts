@@ -34,7 +34,7 @@ export interface PreparedSession {
  * Cursor database snapshots are states, not happenings: a composer snapshot is superseded by the
  * next one, and generations and daily counts name no session. The engine leaves them out.
  */
-const SNAPSHOT_TYPES: ReadonlySet<string> = new Set(['composer_update', 'generation', 'daily_code_stats']);
+export const SNAPSHOT_TYPES: ReadonlySet<string> = new Set(['composer_update', 'generation', 'daily_code_stats']);
 
 function eventTime(event: MetricsEvent): number | undefined {
   const ms = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : Number.NaN;

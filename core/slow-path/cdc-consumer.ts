@@ -21,6 +21,8 @@ export interface CdcWorker {
   takes(entry: CdcEntry): boolean;
   /** Entries of one lane, most urgent first. Throw to have them retried. */
   handle(entries: readonly CdcEntry[]): Promise<void>;
+  /** Catch-up work before the first entry (e.g. rows a database from an older version lacks). */
+  prepare?(): Promise<void>;
 }
 
 export interface CdcConsumerOptions {

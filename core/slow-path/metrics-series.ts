@@ -6,6 +6,7 @@
 // `metrics rebuild` gives the same points. Counters, not rates: rates over a time range come from
 // the period views, which merge exact tallies.
 import type { TelemetryEvent } from '../event/envelope.ts';
+import { SNAPSHOT_TYPES } from '../metrics/session-events.ts';
 
 export interface SeriesResolution {
   name: '1s' | '1m' | '5m' | '1h';
@@ -43,7 +44,6 @@ function emptyPoint(): SeriesPoint {
 const TOOL_OUTCOMES = new Set(['tool_use', 'tool_failure', 'shell_execution', 'mcp_execution']);
 /** Where the engine counts applied lines: accepted edit calls, Cursor's agent and Tab edits. */
 const APPLIED_EDITS = new Set(['tool_use', 'file_edit', 'tab_file_edit']);
-const NOT_SESSION_EVENTS = new Set(['composer_update', 'generation', 'daily_code_stats']);
 
 function addEvent(point: SeriesPoint, event: TelemetryEvent): void {
   const { event_type: type, payload } = event;
@@ -68,7 +68,7 @@ export function sessionSeries(events: readonly TelemetryEvent[], now: number): M
   const points = new Map<PointKey, SeriesPoint>();
   const seen = new Set<string>();
   for (const event of events) {
-    if (NOT_SESSION_EVENTS.has(event.event_type) || seen.has(event.event_id)) continue;
+    if (SNAPSHOT_TYPES.has(event.event_type) || seen.has(event.event_id)) continue;
     seen.add(event.event_id);
     const ms = Date.parse(event.timestamp);
     if (!Number.isFinite(ms)) continue;

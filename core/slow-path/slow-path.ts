@@ -62,13 +62,12 @@ export class SlowPath {
       onChange: () => this.schedulePeriods(),
       now: this.now,
     });
-    this.consumer = new CdcConsumer({
-      reader: this.options.reader,
-      commands: this.options.commands,
-      keys: this.options.keys,
-      workers: [metrics, ...(this.options.moreWorkers?.(this.source) ?? [])],
-      log: this.options.log,
-    });
+    const workers: CdcWorker[] = [metrics, ...(this.options.moreWorkers?.(this.source) ?? [])];
+    for (const worker of workers) {
+      if (this.closed) return;
+      await worker.prepare?.();
+    }
+    this.consumer = new CdcConsumer({ reader: this.options.reader, commands: this.options.commands, keys: this.options.keys, workers, log: this.options.log });
     this.consumer.start();
     this.refreshTimer = setInterval(() => void this.tick(), PERIODS_REFRESH_MS);
     this.refreshTimer.unref();

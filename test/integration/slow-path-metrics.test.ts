@@ -1,7 +1,8 @@
 // The slow path in the daemon, as a real process against a private Redis and a real SQLite file:
 // a scripted Claude Code session (events built by the real capture code, XADDed like the hooks
 // do) and its transcript (read by the transcript monitor) become the numbers a user sees in
-// Redis: the session snapshot, the current session, period views and time series. A rebuild, by
+// Redis (the session snapshot, the current session, period views and time series) and the
+// conversation, its turns and code changes in SQLite. A rebuild, by
 // the daemon or by the CLI without it, gives the same values; `analyze` prints the same session;
 // a malformed CDC entry is dead-lettered while the daemon keeps going.
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import { streamEntryFields } from '../../core/event/envelope.ts';
 import type { TelemetryEvent } from '../../core/event/envelope.ts';
 import { uuidV7 } from '../../core/event/uuid-v7.ts';
 import { redisKeys } from '../../core/redis-keys.ts';
+import { SqliteDatabase } from '../../core/daemon/sqlite-binding.ts';
+import { telemetryDatabasePath } from '../../core/daemon/ingest-pipeline.ts';
 import { tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
 import type { TempHome } from '../support/hook-fixtures.ts';
 import { startRedis } from '../support/redis-server.ts';
@@ -62,6 +65,26 @@ function transcriptLines(sessionId: string, startMs: number): string {
       message: { model: 'claude-sonnet-4-5', id: `msg_${id}`, type: 'message', role: 'assistant', content: [{ type: 'text', text: 'canary assistant text' }], stop_reason: 'end_turn', usage },
     });
   return `${line(2, 'a1', { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200 })}\n${line(13, 'a2', { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 })}\n`;
+}
+
+interface StoredConversation {
+  row: Record<string, number | string | null>;
+  turns: Array<Record<string, number | string | null>>;
+  changes: Array<Record<string, number | string | null>>;
+}
+
+/** The conversation rows of one session as any SQLite reader sees them; undefined until written. */
+function readConversation(home: string, id: string): StoredConversation | undefined {
+  const db = new SqliteDatabase(telemetryDatabasePath(home), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as StoredConversation['row'] | undefined;
+    if (!row) return undefined;
+    const turns = db.prepare('SELECT * FROM conversation_turns WHERE conversation_id = ? ORDER BY turn_number').all(id) as StoredConversation['turns'];
+    const changes = db.prepare('SELECT * FROM code_changes WHERE conversation_id = ? ORDER BY created_at').all(id) as StoredConversation['changes'];
+    return { row, turns, changes };
+  } finally {
+    db.close();
+  }
 }
 
 async function hashOf(client: Redis, key: string): Promise<Record<string, string>> {
@@ -154,6 +177,19 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     assert.equal(points.reduce((sum, point) => sum + point.tool_errors, 0), 1);
     assert.equal(points.reduce((sum, point) => sum + point.prompts, 0), 2);
     assert.equal(points.reduce((sum, point) => sum + point.tokens, 0), 1365);
+
+    const conversation = await waitFor('the conversation in SQLite', () => readConversation(home.path, current.session_uuid!), 10_000, 50);
+    assert.equal(conversation.row.interaction_count, 2);
+    assert.equal(conversation.row.tool_error_count, 1);
+    assert.equal(conversation.row.total_tokens, 1365);
+    assert.deepEqual(conversation.turns.map((turn) => [turn.turn_number, turn.turn_type, turn.tool_calls, turn.tokens_used]), [
+      [1, 'user_prompt', 2, 1350],
+      [2, 'user_prompt', 1, 15],
+    ]);
+    assert.deepEqual(conversation.changes.map((change) => [change.tool, change.outcome, change.acceptance_delay_ms, change.lines_added]), [
+      ['Edit', 'accepted', 2000, 3],
+      ['Write', 'rejected', 2000, 1],
+    ]);
 
     const live = await metricsSnapshot(client, prefix);
     const rebuilt = await runCli(['metrics', 'rebuild', '--json'], env);
