@@ -61,6 +61,9 @@ export function sessionScopeKey(session: Pick<SessionMetrics, 'platform' | 'sess
   return `${session.platform}:${session.session_id}`;
 }
 
+/** The scopes an input gives as aggregates, in the order they are evaluated. */
+export const AGGREGATE_SCOPES = ['project', 'platform', 'all'] as const;
+
 /** The comparisons an input asks for, session first, then project, platform, all. */
 export function comparisonsOf(input: InsightInput): Comparison[] {
   const comparisons: Comparison[] = [];
@@ -68,7 +71,7 @@ export function comparisonsOf(input: InsightInput): Comparison[] {
     const baseline = (input.project ?? input.platform ?? input.all)?.baseline;
     comparisons.push({ scope: 'session', scopeKey: sessionScopeKey(input.session), current: input.session, ...(baseline ? { baseline } : {}) });
   }
-  for (const scope of ['project', 'platform', 'all'] as const) {
+  for (const scope of AGGREGATE_SCOPES) {
     const views = input[scope];
     if (views) comparisons.push({ scope, scopeKey: views.key, current: views.recent, baseline: views.baseline });
   }
