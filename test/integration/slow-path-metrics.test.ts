@@ -16,6 +16,7 @@ import { uuidV7 } from '../../core/event/uuid-v7.ts';
 import { redisKeys } from '../../core/redis-keys.ts';
 import { SqliteDatabase } from '../../core/daemon/sqlite-binding.ts';
 import { telemetryDatabasePath } from '../../core/daemon/ingest-pipeline.ts';
+import { syntheticEvents } from '../support/ingest-events.ts';
 import { tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
 import type { TempHome } from '../support/hook-fixtures.ts';
 import { startRedis } from '../support/redis-server.ts';
@@ -100,6 +101,33 @@ async function metricsSnapshot(client: Redis, prefix: string): Promise<Record<st
     snapshot[key] = type === 'hash' ? await client.hgetall(key) : Object.fromEntries((await client.zrange(key, '0', '-1', 'WITHSCORES')).map((value, index) => [String(index), value]));
   }
   return snapshot;
+}
+
+/**
+ * The metrics once the workers are done and the debounced period views are written: snapshots
+ * taken every 500 ms until five in a row are equal.
+ */
+async function settledSnapshot(client: Redis, prefix: string): Promise<Record<string, Record<string, string>>> {
+  let previous = JSON.stringify(await metricsSnapshot(client, prefix));
+  for (let same = 0, rounds = 0; same < 5; rounds++) {
+    assert.ok(rounds < 120, 'the metrics kept changing for a minute');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = JSON.stringify(await metricsSnapshot(client, prefix));
+    same = next === previous ? same + 1 : 0;
+    previous = next;
+  }
+  return JSON.parse(previous) as Record<string, Record<string, string>>;
+}
+
+/** Equal metrics, or a failure naming the keys and fields that differ (not a diff of megabytes of JSON). */
+function assertSameMetrics(actual: Record<string, Record<string, string>>, expected: Record<string, Record<string, string>>, message: string): void {
+  const differences: string[] = [];
+  for (const key of new Set([...Object.keys(actual), ...Object.keys(expected)])) {
+    for (const field of new Set([...Object.keys(actual[key] ?? {}), ...Object.keys(expected[key] ?? {})])) {
+      if (actual[key]?.[field] !== expected[key]?.[field]) differences.push(`${key} ${field}`);
+    }
+  }
+  assert.ok(differences.length === 0, `${message}; differing: ${differences.slice(0, 10).join(', ')}${differences.length > 10 ? ` and ${differences.length - 10} more` : ''}`);
 }
 
 describe('slow path: live metrics in Redis from the daemon', function () {
@@ -191,11 +219,11 @@ describe('slow path: live metrics in Redis from the daemon', function () {
       ['Write', 'rejected', 2000, 1],
     ]);
 
-    const live = await metricsSnapshot(client, prefix);
+    const live = await settledSnapshot(client, prefix);
     const rebuilt = await runCli(['metrics', 'rebuild', '--json'], env);
     assert.equal(rebuilt.code, 0, rebuilt.stderr);
     assert.equal(JSON.parse(rebuilt.stdout).rebuilt_by, 'daemon');
-    assert.deepEqual(await metricsSnapshot(client, prefix), live, 'the daemon rebuild equals the live path');
+    assertSameMetrics(await metricsSnapshot(client, prefix), live, 'the daemon rebuild equals the live path');
 
     const stop = await runCli(['stop'], env);
     assert.equal(stop.code, 0, stop.stderr);
@@ -204,7 +232,7 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     const offline = await runCli(['metrics', 'rebuild', '--json'], env);
     assert.equal(offline.code, 0, offline.stderr);
     assert.equal(JSON.parse(offline.stdout).rebuilt_by, 'cli');
-    assert.deepEqual(await metricsSnapshot(client, prefix), live, 'the CLI rebuild equals the live path');
+    assertSameMetrics(await metricsSnapshot(client, prefix), live, 'the CLI rebuild equals the live path');
 
     const analyzed = await runCli(['analyze', sessionId.slice(0, 8), '--json'], env);
     assert.equal(analyzed.code, 0, analyzed.stderr);
@@ -219,6 +247,29 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     for (const value of [JSON.stringify(live), analyzed.stdout, text.stdout]) {
       for (const canary of ['canary prompt', 'canary-command', 'canary-project-path', 'canary assistant', '# canary']) assert.ok(!value.includes(canary), `${canary} leaked`);
     }
+  });
+
+  it('3,000 events of Claude Code and Cursor sessions, a third of them delivered twice: each counted once, and the live metrics equal a rebuild from SQLite', async () => {
+    const keys = redisKeys(prefix);
+    // Starting 50 minutes ago: every event is in the past and inside the 1h period at both readings.
+    const mix = syntheticEvents(3000, 77, Date.now() - 50 * 60_000);
+    daemon = startForeground(env);
+    for (const round of [mix, mix.slice(0, 1000)]) {
+      const pipeline = client.pipeline();
+      for (const event of round) pipeline.xadd(keys.events, '*', ...streamEntryFields(event));
+      await pipeline.exec();
+    }
+    const sessions = new Set(mix.map((event) => `${event.platform}/${event.session_id}`));
+    await waitFor('every session in Redis', async () => ((await client.zcard(keys.sessionsByActivity)) === sessions.size ? true : undefined), 60_000, 100);
+    const live = await settledSnapshot(client, prefix);
+    const events = Object.entries(live)
+      .filter(([key]) => key.startsWith(`${keys.metricsPrefix}session:`))
+      .reduce((sum, [, hash]) => sum + Number(hash.events), 0);
+    assert.equal(events, mix.length, 'every event counted once, the redelivered copies not at all');
+    const rebuilt = await runCli(['metrics', 'rebuild'], env);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.match(rebuilt.stdout, new RegExp(`Rebuilt the metrics of ${sessions.size} sessions`));
+    assertSameMetrics(await metricsSnapshot(client, prefix), live, 'the rebuild equals the live path');
   });
 
   it('dead-letters a malformed CDC entry with its reason, and keeps computing', async () => {
