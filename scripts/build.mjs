@@ -2,6 +2,7 @@
 // Hooks are tiny single-file bundles that must start fast on any Node >= 18, so they get
 // their own target, a shebang banner and minification; everything else targets Node 22.
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -18,14 +19,34 @@ const common = {
   define: { BLUEPLANE_VERSION: JSON.stringify(version) },
 };
 
+const hookBundle = { ...common, target: 'node18', minify: true };
+
+// A hook's own bundle becomes the virtual module `blueplane:hook-source` of hooks/launch.ts,
+// which runs it through a V8 code cache (hooks/code-cache.ts). Its inputs are watched too.
+const hookSource = (name) => ({
+  name: 'hook-source',
+  setup(build) {
+    build.onResolve({ filter: /^blueplane:hook-source$/ }, () => ({ path: name, namespace: 'hook-source' }));
+    build.onLoad({ filter: /.*/, namespace: 'hook-source' }, async () => {
+      const inner = await esbuild.build({ ...hookBundle, entryPoints: [`hooks/${name}.ts`], write: false, metafile: true });
+      const source = inner.outputFiles[0].text;
+      const id = `${name}-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`;
+      return {
+        contents: `export const source = ${JSON.stringify(source)};\nexport const id = ${JSON.stringify(id)};\n`,
+        loader: 'js',
+        watchFiles: Object.keys(inner.metafile.inputs),
+      };
+    });
+  },
+});
+
 const hook = (name) => ({
-  ...common,
+  ...hookBundle,
   group: 'hooks',
-  entryPoints: [`hooks/${name}.ts`],
+  entryPoints: ['hooks/launch.ts'],
   outfile: `dist/hooks/${name}.js`,
-  target: 'node18',
-  minify: true,
   banner: { js: '#!/usr/bin/env node' },
+  plugins: [hookSource(name)],
 });
 
 const targets = [

@@ -2,7 +2,8 @@
 // event when the IDE kills it mid-flight, small bundles with builtins only, and it still works on
 // an older system Node.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { builtHookPath, ensureBuiltHooks, runHookProcess, systemNode } from '../support/hook-process.ts';
 import { startFakeRedis, startRedis } from '../support/redis-server.ts';
 import type { FakeRedis, PrivateRedis } from '../support/redis-server.ts';
@@ -103,6 +104,55 @@ describe('hooks: process behaviour', function () {
     });
   });
 
+  describe('the V8 code cache', () => {
+    const cacheFolder = (): string => join(home.path, 'cache');
+    const cacheFiles = (): string[] => (existsSync(cacheFolder()) ? readdirSync(cacheFolder()).sort() : []);
+    const runClaude = async (prefix: string): Promise<void> => {
+      const run = await runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, redis.url, prefix) });
+      assertCleanExit(run, 'claude');
+    };
+
+    it('is written once per bundle and Node version, private, then used as it is', async () => {
+      const prefix = uniquePrefix();
+      await runClaude(prefix);
+      const files = cacheFiles();
+      assert.equal(files.length, 1, files.join(', '));
+      assert.match(files[0]!, /^claude-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/);
+      const path = join(cacheFolder(), files[0]!);
+      assert.equal(statSync(cacheFolder()).mode & 0o777, 0o700);
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      const written = statSync(path).ino;
+      await runClaude(prefix);
+      assert.deepEqual(cacheFiles(), files);
+      // A rejected cache would be replaced by a new file (written aside, then renamed over it).
+      assert.equal(statSync(path).ino, written, 'the cache was accepted, not rewritten');
+      assert.equal((await redis.xrange(`${prefix}telemetry:events`)).length, 2);
+    });
+
+    it('a damaged cache is rejected, the event still goes through, and a good cache replaces it', async () => {
+      const prefix = uniquePrefix();
+      await runClaude(prefix);
+      const path = join(cacheFolder(), cacheFiles()[0]!);
+      const garbage = Buffer.alloc(statSync(path).size, 0x5a);
+      writeFileSync(path, garbage);
+      await runClaude(prefix);
+      assert.equal((await redis.xrange(`${prefix}telemetry:events`)).length, 2);
+      assert.notDeepEqual(readFileSync(path), garbage);
+    });
+
+    it("an older build's cache of the same hook is removed; the other hook's is kept", async () => {
+      await runClaude(uniquePrefix());
+      const stale = join(cacheFolder(), `claude-0000000000000000-${process.version}-${process.arch}.v8`);
+      const cursor = join(cacheFolder(), `cursor-0000000000000000-${process.version}-${process.arch}.v8`);
+      const current = cacheFiles()[0]!;
+      writeFileSync(stale, 'old');
+      writeFileSync(cursor, 'other hook');
+      writeFileSync(join(cacheFolder(), current), 'damaged, so this run writes a new one');
+      await runClaude(uniquePrefix());
+      assert.deepEqual(cacheFiles(), [current, cursor.slice(cacheFolder().length + 1)].sort());
+    });
+  });
+
   describe('the bundles', () => {
     for (const hook of ['claude', 'cursor'] as const) {
       it(`dist/hooks/${hook}.js is small, has a shebang, and requires node builtins only (no ioredis)`, () => {
@@ -112,7 +162,8 @@ describe('hooks: process behaviour', function () {
         assert.ok(text.startsWith('#!/usr/bin/env node\n'));
         assert.ok(!/ioredis/i.test(text));
         const required = [...text.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
-        const allowed = new Set(['fs', 'net', 'crypto', 'path', 'os', 'buffer'].flatMap((name) => [name, `node:${name}`]));
+        // vm runs the bundle through its code cache; crypto is left out on purpose (2-4 ms to load).
+        const allowed = new Set(['fs', 'net', 'path', 'os', 'buffer', 'vm'].flatMap((name) => [name, `node:${name}`]));
         assert.deepEqual(
           required.filter((name) => !allowed.has(name)),
           [],
