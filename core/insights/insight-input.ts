@@ -34,7 +34,9 @@ export interface ScopeViews {
 export interface InsightInput {
   /**
    * The session just updated, whole (computeSessionMetrics without a window). Compared with the
-   * baseline of the closest scope given: its project, else its platform, else all sessions.
+   * baseline of the closest scope whose baseline window holds any event: its project (same code
+   * base, same habits), else its platform (same tools), else all sessions. A session older than
+   * 24 h overlaps its own baseline a little; the rules' effect sizes are large enough for that.
    */
   session?: SessionMetrics;
   project?: ScopeViews;
@@ -68,7 +70,7 @@ export const AGGREGATE_SCOPES = ['project', 'platform', 'all'] as const;
 export function comparisonsOf(input: InsightInput): Comparison[] {
   const comparisons: Comparison[] = [];
   if (input.session) {
-    const baseline = (input.project ?? input.platform ?? input.all)?.baseline;
+    const baseline = [input.project, input.platform, input.all].find((views) => views && views.baseline.quality.events > 0)?.baseline;
     comparisons.push({ scope: 'session', scopeKey: sessionScopeKey(input.session), current: input.session, ...(baseline ? { baseline } : {}) });
   }
   for (const scope of AGGREGATE_SCOPES) {

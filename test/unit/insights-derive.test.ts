@@ -77,4 +77,12 @@ describe('insights: deriving over a worker\'s input', () => {
       ['all', 'all', ['tool_failure_spike/Bash']],
     ]);
   });
+
+  it('holds a session of a new project to its platform\'s baseline', () => {
+    const usual = claudeActivity('usual', { tools: [{ tool: 'Bash', runs: 100, failures: 5 }] }, { startSeconds: 7 * DAY_S, metadata: { project_hash: 'p2' } });
+    const first = claudeActivity('first', { tools: [{ tool: 'Bash', runs: 10, failures: 4 }] }, { startSeconds: 10 * DAY_S - 3600 });
+    const input = workerInput(first, [usual, first], insightWindows(NOW));
+    assert.equal(input.project!.baseline.quality.events, 0); // its one session has no event before today
+    assert.deepEqual(summary(input)[0], ['session', 'claude_code:first', ['tool_failure_spike/Bash']]);
+  });
 });
