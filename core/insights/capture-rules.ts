@@ -1,8 +1,7 @@
 // The rule about Blueplane itself: hook errors mean events reached us as a hook_error record
 // instead of the event (input too large, unreadable, not JSON…), so every other number of the
 // scope undercounts. Any error is worth saying; many are critical.
-import type { Finding } from './finding.ts';
-import { percent } from './finding.ts';
+import { counted, percent, type Finding } from './finding.ts';
 import type { Comparison } from './insight-input.ts';
 
 export const HOOK_ERRORS = {
@@ -23,7 +22,7 @@ export function hookErrors({ current }: Comparison): Finding[] {
       rule: 'hook_errors',
       subject: '',
       severity: errors >= rule.criticalMinErrors && share >= rule.criticalShare ? 'critical' : 'warning',
-      title: `${errors} hook errors in ${events} events (${percent(share)}): capture is missing data`,
+      title: `${counted(errors, 'hook error')} in ${events} events (${percent(share)}): capture is missing data`,
       evidence: { hook_errors: errors, events, share, min_errors: rule.minErrors, critical_share: rule.criticalShare },
     },
   ];

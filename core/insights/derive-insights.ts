@@ -9,7 +9,7 @@ import { slowTool } from './latency-rules.ts';
 import { acceptanceDrop, highInterruptionRate, toolFailureSpike } from './rate-rules.ts';
 import { frequentCompactions, tokenSpike } from './usage-rules.ts';
 
-export const RULES: readonly InsightRule[] = [toolFailureSpike, acceptanceDrop, highInterruptionRate, slowTool, frequentCompactions, tokenSpike, hookErrors];
+const RULES: readonly InsightRule[] = [toolFailureSpike, acceptanceDrop, highInterruptionRate, slowTool, frequentCompactions, tokenSpike, hookErrors];
 
 export function deriveInsights(input: InsightInput): ScopeFindings[] {
   return comparisonsOf(input).map((comparison) => ({

@@ -1,8 +1,9 @@
 // What an insight is: a finding of one rule about one scope, with the numbers that support it.
-// Titles come from templates that interpolate numbers only, and evidence is a record of numbers,
-// so a finding can carry neither content nor a file name even by accident: the only strings are
-// the rule id and severity (closed lists), the scope key (an id or hash chosen by the caller) and
-// the subject (a tool name, for per-tool rules).
+// A rule's title comes from a template that interpolates numbers only, and evidence is a record
+// of numbers, so a finding can carry neither content nor a file name even by accident: its other
+// strings are the rule id and severity (closed lists), the scope key (an id or hash chosen by the
+// caller) and the subject (a tool name, for per-tool rules). A provider's titles are its own
+// words, about a summary that holds no content either (metrics-summary.ts).
 
 export type InsightScope = 'session' | 'project' | 'platform' | 'all';
 
@@ -41,6 +42,11 @@ export interface ScopeFindings {
 /** "12.5%": a rate as a person reads it in a title. */
 export function percent(rate: number): string {
   return `${Math.round(rate * 1000) / 10}%`;
+}
+
+/** "1 hook error", "3 hook errors": a count in a title. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** "850 ms", "12.3 s": a latency as a person reads it in a title. */

@@ -11,8 +11,7 @@
 // expected share (the tail really grew) AND the p95 itself to have at least doubled, by at least
 // a second (the growth is one a person waits for).
 import { percentile } from '../metrics/percentile.ts';
-import type { Finding } from './finding.ts';
-import { duration } from './finding.ts';
+import { duration, type Finding } from './finding.ts';
 import type { Comparison } from './insight-input.ts';
 import { wilsonInterval } from './wilson-interval.ts';
 

@@ -80,7 +80,7 @@ const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,79}$/;
 export const OTHER_NAME = 'other';
 
-export function summaryName(name: string, pattern: 'tool' | 'model'): string {
+function summaryName(name: string, pattern: 'tool' | 'model'): string {
   return (pattern === 'tool' ? TOOL_NAME : MODEL_NAME).test(name) ? name : OTHER_NAME;
 }
 

@@ -1,11 +1,11 @@
 // The rules about rates of events that either happen or not: a tool failing, an edit accepted, a
 // tool call interrupted. Each compares the scope's count with its baseline's through Wilson
-// intervals (wilson-interval.ts): a finding needs the two 95 % intervals not to overlap (a
-// difference that is real, at roughly the 1 % level or better) AND a difference large enough to
-// matter, and both sides need a minimum number of trials, so two failures in three runs never
-// make a finding however rare failures usually are.
-import type { Finding } from './finding.ts';
-import { percent } from './finding.ts';
+// intervals (wilson-interval.ts): a finding needs the two 95 % intervals not to overlap (stricter
+// than a two-sample test at 5 %: about 0.6 % when both sides are equally precise) AND a
+// difference large enough to matter, and both sides need a minimum number of trials, so two
+// failures in three runs never make a finding however rare failures usually are. The baseline
+// rate is pooled over the 7 days (Σ numerators / Σ denominators), the metrics engine's average.
+import { percent, type Finding } from './finding.ts';
 import type { Comparison, MeasuredView } from './insight-input.ts';
 import { wilsonInterval } from './wilson-interval.ts';
 

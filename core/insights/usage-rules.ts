@@ -2,7 +2,7 @@
 // summarized) and tokens per prompt. Neither has a binomial count to test, so both ask for a
 // minimum count and a large effect instead.
 import { totalTokens } from '../metrics/token-usage.ts';
-import type { Finding } from './finding.ts';
+import { counted, type Finding } from './finding.ts';
 import type { Comparison, MeasuredView } from './insight-input.ts';
 
 export const FREQUENT_COMPACTIONS = {
@@ -45,7 +45,7 @@ export function frequentCompactions({ current }: Comparison): Finding[] {
       rule: 'frequent_compactions',
       subject: '',
       severity: perHour.value >= rule.warningPerHour ? 'warning' : 'info',
-      title: `${count} compactions in ${round(activeHours, 1)} active hours (${round(perHour.value, 1)} per hour)`,
+      title: `${count} compactions in ${counted(round(activeHours, 1), 'active hour')} (${round(perHour.value, 1)} per hour)`,
       evidence: {
         compactions_per_hour: perHour.value,
         compactions: count,

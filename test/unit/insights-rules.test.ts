@@ -244,7 +244,7 @@ describe('insights rule: frequent compactions', () => {
     const finding = only(frequentCompactions(compare(view({ compactions: 3, activeSeconds: 3600 }))));
     assert.equal(finding.rule, 'frequent_compactions');
     assert.equal(finding.severity, 'info');
-    assert.equal(finding.title, '3 compactions in 1 active hours (3 per hour)');
+    assert.equal(finding.title, '3 compactions in 1 active hour (3 per hour)');
     assert.deepEqual(finding.evidence, { compactions_per_hour: 3, compactions: 3, auto_compactions: 3, active_hours: 1, min_compactions: 3, threshold_per_hour: 2 });
     assert.equal(only(frequentCompactions(compare(view({ compactions: 5, activeSeconds: 3600 })))).severity, 'warning');
   });
@@ -308,7 +308,7 @@ describe('insights rule: hook errors', () => {
     assert.equal(finding.rule, 'hook_errors');
     assert.equal(finding.severity, 'warning');
     // session_start, hook_error, turn_end
-    assert.equal(finding.title, '1 hook errors in 3 events (33.3%): capture is missing data');
+    assert.equal(finding.title, '1 hook error in 3 events (33.3%): capture is missing data');
     assert.deepEqual(finding.evidence, { hook_errors: 1, events: 3, share: 1 / 3, min_errors: HOOK_ERRORS.minErrors, critical_share: 0.05 });
     assert.equal(only(hookErrors(compare(view({ hookErrors: 5 })))).severity, 'critical');
     // 4 errors in 46 events (8.7 %): a large share, but not yet five errors

@@ -25,7 +25,7 @@ function bashFailures(failures: number): Finding {
   };
 }
 
-const HOOK_ERRORS: Finding = { rule: 'hook_errors', subject: '', severity: 'warning', title: '1 hook errors in 3 events (33.3%): capture is missing data', evidence: { hook_errors: 1, events: 3 } };
+const HOOK_ERRORS: Finding = { rule: 'hook_errors', subject: '', severity: 'warning', title: '1 hook error in 3 events (33.3%): capture is missing data', evidence: { hook_errors: 1, events: 3 } };
 const READ_FAILURES: Finding = { ...bashFailures(5), subject: 'Read' };
 
 describe('insights: store', () => {
