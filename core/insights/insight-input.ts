@@ -6,9 +6,9 @@
 // from the recent window, so a bad day is compared with the week before it instead of with a
 // week that contains it (which would pull the baseline towards the spike and, for a new user
 // whose whole history is today, make every comparison a comparison with itself).
-import { PERIODS, periodWindow, type AggregateMetrics } from '../metrics/aggregate-metrics.ts';
+import { aggregateMetrics, PERIODS, periodWindow, type AggregateMetrics } from '../metrics/aggregate-metrics.ts';
 import type { MetricsTally } from '../metrics/metrics-tally.ts';
-import type { MetricsView } from '../metrics/metrics-view.ts';
+import type { DeriveOptions, MetricsView } from '../metrics/metrics-view.ts';
 import type { SessionMetrics } from '../metrics/session-metrics.ts';
 import type { Window } from '../metrics/session-timing.ts';
 import type { Finding, InsightScope } from './finding.ts';
@@ -42,6 +42,29 @@ export interface InsightInput {
   project?: ScopeViews;
   platform?: ScopeViews;
   all?: ScopeViews;
+}
+
+/** Every session with activity in each window, computed in that window (computeSessionMetrics' `window`). */
+export interface WindowedSessions {
+  recent: readonly SessionMetrics[];
+  baseline: readonly SessionMetrics[];
+}
+
+/** The input for one updated session: it, and its project, its platform and all sessions over both windows. */
+export function insightInput(session: SessionMetrics, windowed: WindowedSessions, options: DeriveOptions = {}): InsightInput {
+  const views = (key: string, belongs: (other: SessionMetrics) => boolean): ScopeViews => ({
+    key,
+    recent: aggregateMetrics(windowed.recent.filter(belongs), options),
+    baseline: aggregateMetrics(windowed.baseline.filter(belongs), options),
+  });
+  const input: InsightInput = {
+    session,
+    platform: views(session.platform, (other) => other.platform === session.platform),
+    all: views('all', () => true),
+  };
+  const project = session.project_hash;
+  if (project !== undefined) input.project = views(project, (other) => other.project_hash === project);
+  return input;
 }
 
 /** Metrics of the scope under test, with the tally the exact samples come from. */

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveInsights } from '../../core/insights/derive-insights.ts';
-import { insightWindows, type InsightInput, type InsightWindows } from '../../core/insights/insight-input.ts';
+import { insightInput, insightWindows, type InsightInput, type InsightWindows } from '../../core/insights/insight-input.ts';
 import { InsightStore } from '../../core/insights/insight-store.ts';
 import { silentLog } from '../../core/log.ts';
-import { aggregateMetrics } from '../../core/metrics/aggregate-metrics.ts';
 import { DATABASE_FILE, TelemetryStore } from '../../core/storage/telemetry-store.ts';
 import { claudeActivity, sessionMetrics } from './insights-builders.ts';
 import { priceOf, T0, type SessionBuilder } from './metrics-builders.ts';
@@ -14,15 +13,9 @@ import { priceOf, T0, type SessionBuilder } from './metrics-builders.ts';
 const DAY_S = 86_400;
 const NOW = T0 + 10 * DAY_S * 1000;
 
-/** What the worker does: the updated session whole, every scope over the two windows. */
-function workerInput(updated: SessionBuilder, sessions: readonly SessionBuilder[], windows: InsightWindows, project = 'p1'): InsightInput {
-  const inProject = sessions.filter((s) => s.events[0]!.metadata.project_hash === project);
-  const views = (members: readonly SessionBuilder[], key: string) => ({
-    key,
-    recent: aggregateMetrics(members.map((s) => sessionMetrics(s, windows.recent)), { priceOf }),
-    baseline: aggregateMetrics(members.map((s) => sessionMetrics(s, windows.baseline)), { priceOf }),
-  });
-  return { session: sessionMetrics(updated), project: views(inProject, project), platform: views(sessions, 'claude_code'), all: views(sessions, 'all') };
+/** What the worker does: the updated session whole, and every session in each window. */
+function workerInput(updated: SessionBuilder, sessions: readonly SessionBuilder[], windows: InsightWindows): InsightInput {
+  return insightInput(sessionMetrics(updated), { recent: sessions.map((s) => sessionMetrics(s, windows.recent)), baseline: sessions.map((s) => sessionMetrics(s, windows.baseline)) }, { priceOf });
 }
 
 function summary(input: InsightInput) {
