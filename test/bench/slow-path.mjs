@@ -1,5 +1,6 @@
-// Slow-path benchmark (`npm run bench:slow-path`): the real daemon (dist/core/cli.js start) against
-// a private redis-server, with the floors measured in the same run.
+// Slow-path benchmark (`npm run bench:slow-path`): the real daemon (dist/core/cli.js start, with the
+// runtime flags `start --detach` gives it) against a private redis-server, with the floors
+// measured in the same run.
 //   - XADD → updated metric in Redis: events offered one XADD at a time at --rate (default 100/s)
 //     for --seconds (default 20); an event counts as seen once its session's snapshot
 //     (metrics:session:<uuid>, field `events`) includes it, read on each message of the metrics
@@ -76,6 +77,7 @@ async function main() {
   const { syntheticEvents } = await import('../support/ingest-events.ts');
   const { streamEntryFields } = await import('../../core/event/envelope.ts');
   const { redisKeys } = await import('../../core/redis-keys.ts');
+  const { DAEMON_NODE_FLAGS } = await import('../../core/daemon/detach.ts');
   const { Redis } = await import('ioredis');
 
   const home = mkdtempSync(join(tmpdir(), 'blueplane-bench-slow-'));
@@ -88,7 +90,7 @@ async function main() {
   const env = { ...process.env, BLUEPLANE_HOME: home, BLUEPLANE_REDIS_URL: redis.url, BLUEPLANE_REDIS_PREFIX: prefix, BLUEPLANE_CLAUDE_PROJECTS: join(home, 'none'), BLUEPLANE_CURSOR_USER_DIRS: join(home, 'none') };
   delete env.NODE_EXTRA_CA_CERTS;
   const cli = new URL('../../dist/core/cli.js', import.meta.url).pathname;
-  const daemon = spawn(process.execPath, [cli, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const daemon = spawn(process.execPath, [...DAEMON_NODE_FLAGS, cli, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   let stopping = false;
   const cleanUp = async () => {
     if (stopping) return;
