@@ -6,6 +6,7 @@ import { deriveInsights } from '../../core/insights/derive-insights.ts';
 import { insightInput, insightWindows, type InsightInput, type InsightWindows } from '../../core/insights/insight-input.ts';
 import { InsightStore } from '../../core/insights/insight-store.ts';
 import { silentLog } from '../../core/log.ts';
+import { aggregateMetrics } from '../../core/metrics/aggregate-metrics.ts';
 import { DATABASE_FILE, TelemetryStore } from '../../core/storage/telemetry-store.ts';
 import { claudeActivity, sessionMetrics } from './insights-builders.ts';
 import { priceOf, T0, type SessionBuilder } from './metrics-builders.ts';
@@ -69,6 +70,18 @@ describe('insights: deriving over a worker\'s input', () => {
       ['platform', 'claude_code', ['tool_failure_spike/Bash']], // 4 of 10 against 40 of 500
       ['all', 'all', ['tool_failure_spike/Bash']],
     ]);
+  });
+
+  it('finds nothing where there is nothing: empty views, every rate unavailable', () => {
+    const empty = aggregateMetrics([]);
+    assert.equal(empty.errors.tool_error_rate.status, 'unavailable');
+    const views = { key: 'all', recent: empty, baseline: empty };
+    assert.deepEqual(deriveInsights({ project: { ...views, key: 'p1' }, platform: { ...views, key: 'cursor' }, all: views }), [
+      { scope: 'project', scopeKey: 'p1', findings: [] },
+      { scope: 'platform', scopeKey: 'cursor', findings: [] },
+      { scope: 'all', scopeKey: 'all', findings: [] },
+    ]);
+    assert.deepEqual(deriveInsights({}), []);
   });
 
   it('holds a session of a new project to its platform\'s baseline', () => {
