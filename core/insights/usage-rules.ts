@@ -8,7 +8,7 @@ import type { Comparison, MeasuredView } from './insight-input.ts';
 export const FREQUENT_COMPACTIONS = {
   /** Compactions in the scope: one or two in a short burst of activity say nothing yet. */
   minCompactions: 3,
-  /** Per active hour: the context (about 200k tokens) filling every 30 min means the session carries
+  /** Per active hour: the context (200k tokens for most models) filling every 30 min means the session carries
    *  large tool outputs or has outgrown one task; splitting it keeps answers grounded. */
   perHour: 2,
   /** Every 15 min: the session mostly works from summaries of itself. */
@@ -20,8 +20,9 @@ export const TOKEN_SPIKE = {
   minPrompts: 10,
   /** Prompts in the baseline, so that the usual figure is one. */
   minBaselinePrompts: 30,
-  /** Tokens per prompt three times the usual: per-prompt spend varies with the task by less than
-   *  that in ordinary use; only totals are known (no spread), so the bar is the effect size. */
+  /** Tokens per prompt three times the usual. Only totals are known, not the spread per prompt, so
+   *  there is no variance to test against and the bar is a large effect instead: a few big reads
+   *  among ten prompts move the mean, but tripling it takes a context or a habit that changed. */
   minRatio: 3,
   /** Ten times: a runaway context or loop, and the bill with it. */
   criticalRatio: 10,
