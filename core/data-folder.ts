@@ -34,9 +34,11 @@ function readSecret(path: string): Buffer | undefined {
  * sees a half-written file and the first writer wins.
  */
 export function loadOrCreateSecret(home: string): Buffer {
-  const path = join(ensurePrivateFolder(home), SECRET_FILE);
+  const path = join(home, SECRET_FILE);
+  // Read first: on every run but the first the folder exists, and a hook saves the mkdir.
   const existing = readSecret(path);
   if (existing) return existing;
+  ensurePrivateFolder(home);
   const temp = `${path}.${process.pid}.${secureRandomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temp, `${secureRandomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   try {

@@ -8,6 +8,7 @@ import { claudeMetadata, claudePayload } from './claude-payload.ts';
 import { cursorMetadata, cursorPayload } from './cursor-payload.ts';
 import { eventTypeFor, inferClaudeHookName, safeHookName } from './hook-event-names.ts';
 import { asString, createHasher, pathHash, safeId, type Hasher } from './safe-values.ts';
+import { utcIsoString } from './utc-time.ts';
 
 export interface CaptureContext {
   platform: Platform;
@@ -48,7 +49,7 @@ function envelope(context: CaptureContext, parts: Pick<TelemetryEvent, 'session_
   return {
     v: ENVELOPE_VERSION,
     event_id: uuidV7(now),
-    timestamp: new Date(now).toISOString(),
+    timestamp: utcIsoString(now),
     platform: context.platform,
     session_id: parts.session_id,
     event_type: parts.event_type,

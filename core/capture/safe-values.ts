@@ -10,7 +10,18 @@ export type Hasher = (value: string) => string;
 /** HMAC-SHA-256 keyed by the install secret, 16 hex characters (64 bits): enough to tell files and projects apart. */
 export function createHasher(secret: Buffer): Hasher {
   const hmac = hmacSha256Hex(secret);
-  return (value) => hmac(value).slice(0, 16);
+  // An event hashes the same folder twice in a row when the project is the working directory
+  // (the usual case), and a hash costs a hook tens of microseconds of cold code: keep the last
+  // one (only the last, so long-lived hashers in the daemon hold nothing).
+  let lastValue: string | undefined;
+  let lastHash = '';
+  return (value) => {
+    if (value !== lastValue) {
+      lastHash = hmac(value).slice(0, 16);
+      lastValue = value;
+    }
+    return lastHash;
+  };
 }
 
 const SECRET_PREFIX = /^(?:sk|pk|rk)[-_]|^(?:ghp|gho|ghs|ghu|ghr)_|^github_pat_|^xox[abprs]-|^(?:AKIA|ASIA|AIza)|^glpat-|^eyJ|^npm_|^hf_/;

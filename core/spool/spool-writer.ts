@@ -8,6 +8,7 @@
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Platform, TelemetryEvent } from '../event/envelope.ts';
+import { utcIsoString } from '../capture/utc-time.ts';
 import { ensurePrivateFolder, spoolFolder } from '../data-folder.ts';
 
 /** Names of live spool files: `claude_code-2026082207.jsonl`. Group 1: platform; group 2: UTC hour. */
@@ -17,7 +18,7 @@ export const SPOOL_FILE_MODE = 0o600;
 
 /** `<platform>-<YYYYMMDDHH>.jsonl`, the hour in UTC. */
 export function spoolFileName(platform: Platform, at: Date = new Date()): string {
-  const hour = at.toISOString().slice(0, 13).replace(/[-T]/g, '');
+  const hour = utcIsoString(at.getTime()).slice(0, 13).replace(/[-T]/g, '');
   return `${platform}-${hour}.jsonl`;
 }
 
@@ -26,9 +27,19 @@ export function spoolFileName(platform: Platform, at: Date = new Date()): string
  * the last thing a hook does in a signal handler or watchdog, right before process.exit.
  */
 export function appendToSpool(home: string, event: TelemetryEvent, at: Date = new Date()): string {
-  const path = join(ensurePrivateFolder(spoolFolder(home)), spoolFileName(event.platform, at));
+  const folder = spoolFolder(home);
+  const path = join(folder, spoolFileName(event.platform, at));
   const line = Buffer.from(`${JSON.stringify(event)}\n`);
-  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, SPOOL_FILE_MODE);
+  const open = (): number => openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, SPOOL_FILE_MODE);
+  let fd: number;
+  try {
+    fd = open();
+  } catch (error) {
+    // The folder is made on first use only: one mkdir less for every other spooled event.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    ensurePrivateFolder(folder);
+    fd = open();
+  }
   try {
     const written = writeSync(fd, line);
     if (written !== line.length) throw new Error(`short write to ${path} (${written} of ${line.length} bytes)`);
