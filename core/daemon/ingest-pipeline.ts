@@ -14,7 +14,6 @@ import { connectRedis } from '../fast-path/redis-connection.ts';
 import type { CdcStats } from '../slow-path/cdc-consumer.ts';
 import type { RebuildReport } from '../slow-path/metrics-rebuild.ts';
 import { priceLookup } from '../slow-path/metrics-rebuild.ts';
-import { ConversationsWorker } from '../slow-path/conversations-worker.ts';
 import { SlowPath } from '../slow-path/slow-path.ts';
 import { SpoolDrain } from '../spool/spool-drain.ts';
 import { DATABASE_FILE, TelemetryStore } from '../storage/telemetry-store.ts';
@@ -66,16 +65,8 @@ export const createIngestPipeline: PipelineFactory = async ({ config, redisUrl, 
     ? { reader: connectRedis(redisUrl, { ...redisOptions, connectionName: 'blueplane-workers-reader' }), commands: connectRedis(redisUrl, { ...redisOptions, connectionName: 'blueplane-workers' }) }
     : undefined;
   for (const client of slowRedis ? [slowRedis.reader, slowRedis.commands] : []) client.on('error', () => undefined);
-  const priceOf = priceLookup(config.home);
   const slowPath = slowRedis
-    ? new SlowPath({
-        store,
-        ...slowRedis,
-        keys: redisKeys(config.redisPrefix),
-        log,
-        priceOf,
-        moreWorkers: (source) => [new ConversationsWorker({ db: store.connection(), source, priceOf })],
-      })
+    ? new SlowPath({ store, ...slowRedis, keys: redisKeys(config.redisPrefix), log, priceOf: priceLookup(config.home) })
     : undefined;
   let firstDrain: Promise<void> | undefined;
   let slowStart: Promise<void> | undefined;

@@ -23,6 +23,8 @@ export interface CdcWorker {
   handle(entries: readonly CdcEntry[]): Promise<void>;
   /** Catch-up work before the first entry (e.g. rows a database from an older version lacks). */
   prepare?(): Promise<void>;
+  /** Stops the worker's own timers, after the consumer has settled. */
+  close?(): void;
 }
 
 export interface CdcConsumerOptions {

@@ -8,6 +8,7 @@
 import type { Platform } from '../event/envelope.ts';
 import { aggregateMetrics, PERIODS, periodWindow, type AggregateMetrics, type Period } from '../metrics/aggregate-metrics.ts';
 import { computeSessionMetrics, type SessionMetrics } from '../metrics/session-metrics.ts';
+import type { Window } from '../metrics/session-timing.ts';
 import type { PriceOf } from '../metrics/token-usage.ts';
 import { applyShare, isExpired, sessionSeries, type PointKey, type SeriesPoint } from './metrics-series.ts';
 import { sessionKey, type SessionRef, type SessionSource } from './session-source.ts';
@@ -110,18 +111,27 @@ export class MetricsState {
     return removed;
   }
 
+  /**
+   * Every tracked session with activity in the window, computed in it: whole when the session lies
+   * inside, recomputed with the engine's `window` when it began before (or runs past) it.
+   */
+  windowedSessions(window: Window): Array<{ session: TrackedSession; metrics: SessionMetrics }> {
+    const found: Array<{ session: TrackedSession; metrics: SessionMetrics }> = [];
+    for (const session of this.sessions.values()) {
+      if (session.lastMs < window.start || session.firstMs >= window.end) continue;
+      const inside = session.firstMs >= window.start && session.lastMs < window.end;
+      const metrics = inside ? session.metrics : computeSessionMetrics(this.source.events(session.ref.platform, session.ref.sessionId), { priceOf: this.priceOf, window });
+      found.push({ session, metrics });
+    }
+    return found;
+  }
+
   /** The period views of every scope that has a session in the period. */
   periodViews(now: number): Map<ScopeKey, Partial<Record<Period, AggregateMetrics>>> {
     const views = new Map<ScopeKey, Partial<Record<Period, AggregateMetrics>>>();
     for (const period of Object.keys(PERIODS) as Period[]) {
-      const window = periodWindow(period, now);
       const byScope = new Map<ScopeKey, SessionMetrics[]>();
-      for (const session of this.sessions.values()) {
-        if (session.lastMs < window.start || session.firstMs >= window.end) continue;
-        const metrics =
-          session.firstMs >= window.start && session.lastMs < window.end
-            ? session.metrics
-            : computeSessionMetrics(this.source.events(session.ref.platform, session.ref.sessionId), { priceOf: this.priceOf, window });
+      for (const { session, metrics } of this.windowedSessions(periodWindow(period, now))) {
         for (const scope of scopesOf(session.metrics)) {
           const list = byScope.get(scope);
           if (list) list.push(metrics);
@@ -135,6 +145,11 @@ export class MetricsState {
       }
     }
     return views;
+  }
+
+  /** The price lookup the metrics were computed with. */
+  get prices(): PriceOf {
+    return this.priceOf;
   }
 
   /** The session with the latest activity: the status bar's "current session". */

@@ -1,4 +1,5 @@
-// The slow path as one service: the CDC consumer and its workers, the metrics state they share,
+// The slow path as one service: the CDC consumer and its workers (metrics, conversations,
+// insights, in that order of priority), the metrics state they share,
 // and the timers that keep period views and series current as time passes. start() first rebuilds
 // the metrics from SQLite (the truth) and writes them whole, then starts reading cdc:events; what
 // arrived meanwhile waits in the stream and is applied after, harmlessly (recomputation is
@@ -13,6 +14,8 @@ import { MetricsRedisWriter } from './metrics-redis.ts';
 import { buildMetricsState } from './metrics-rebuild.ts';
 import type { RebuildReport } from './metrics-rebuild.ts';
 import { MetricsState, TRACKED_MS } from './metrics-state.ts';
+import { ConversationsWorker } from './conversations-worker.ts';
+import { InsightsWorker } from './insights-worker.ts';
 import { MetricsWorker } from './metrics-worker.ts';
 import { SessionSource } from './session-source.ts';
 
@@ -23,8 +26,6 @@ export interface SlowPathOptions {
   keys: RedisKeys;
   log: Log;
   priceOf: PriceOf;
-  /** Workers beyond metrics (conversations, insights), given the session source they read. */
-  moreWorkers?: (source: SessionSource) => CdcWorker[];
   now?: () => number;
 }
 
@@ -39,6 +40,7 @@ export class SlowPath {
   private readonly now: () => number;
   private state: MetricsState;
   private consumer: CdcConsumer | undefined;
+  private workers: CdcWorker[] = [];
   private periodsTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private periodsRunning: Promise<void> = Promise.resolve();
@@ -55,14 +57,15 @@ export class SlowPath {
   async start(): Promise<void> {
     await this.rebuild();
     if (this.closed) return;
-    const metrics = new MetricsWorker({
-      state: () => this.state,
-      writer: this.writer,
-      sessionAt: (sequence) => this.source.sessionAt(sequence),
-      onChange: () => this.schedulePeriods(),
-      now: this.now,
-    });
-    const workers: CdcWorker[] = [metrics, ...(this.options.moreWorkers?.(this.source) ?? [])];
+    const db = this.options.store.connection();
+    const sessionAt = (sequence: number) => this.source.sessionAt(sequence);
+    const state = () => this.state;
+    const workers: CdcWorker[] = [
+      new MetricsWorker({ state, writer: this.writer, sessionAt, onChange: () => this.schedulePeriods(), now: this.now }),
+      new ConversationsWorker({ db, source: this.source, priceOf: this.options.priceOf }),
+      new InsightsWorker({ db, state, sessionAt, log: this.options.log, now: this.now }),
+    ];
+    this.workers = workers;
     for (const worker of workers) {
       if (this.closed) return;
       await worker.prepare?.();
@@ -125,6 +128,7 @@ export class SlowPath {
     clearTimeout(this.periodsTimer);
     clearInterval(this.refreshTimer);
     await this.consumer?.close();
+    for (const worker of this.workers) worker.close?.();
     await this.periodsRunning;
   }
 }

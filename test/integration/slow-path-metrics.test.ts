@@ -4,12 +4,13 @@
 // Redis (the session snapshot, the current session, period views and time series) and the
 // conversation, its turns and code changes in SQLite. A rebuild, by
 // the daemon or by the CLI without it, gives the same values; `analyze` prints the same session;
-// a malformed CDC entry is dead-lettered while the daemon keeps going.
+// a malformed CDC entry is dead-lettered while the daemon keeps going; a hook error becomes an
+// insight.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { buildEvent } from '../../core/capture/build-event.ts';
+import { buildEvent, buildHookErrorEvent } from '../../core/capture/build-event.ts';
 import { streamEntryFields } from '../../core/event/envelope.ts';
 import type { TelemetryEvent } from '../../core/event/envelope.ts';
 import { uuidV7 } from '../../core/event/uuid-v7.ts';
@@ -83,6 +84,15 @@ function readConversation(home: string, id: string): StoredConversation | undefi
     const turns = db.prepare('SELECT * FROM conversation_turns WHERE conversation_id = ? ORDER BY turn_number').all(id) as StoredConversation['turns'];
     const changes = db.prepare('SELECT * FROM code_changes WHERE conversation_id = ? ORDER BY created_at').all(id) as StoredConversation['changes'];
     return { row, turns, changes };
+  } finally {
+    db.close();
+  }
+}
+
+function readInsights(home: string): Array<{ rule: string; scope: string; scope_key: string; evidence: string; resolved_at: string | null }> {
+  const db = new SqliteDatabase(telemetryDatabasePath(home), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT rule, scope, scope_key, evidence, resolved_at FROM insights').all() as ReturnType<typeof readInsights>;
   } finally {
     db.close();
   }
@@ -272,7 +282,7 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     assertSameMetrics(await metricsSnapshot(client, prefix), live, 'the rebuild equals the live path');
   });
 
-  it('dead-letters a malformed CDC entry with its reason, and keeps computing', async () => {
+  it('dead-letters a malformed CDC entry with its reason, keeps computing, and records a hook error as an insight of every scope', async () => {
     const keys = redisKeys(prefix);
     daemon = startForeground(env);
     await waitFor('the workers group', async () => ((await client.exists(keys.cdc)) ? (await client.xinfo('GROUPS', keys.cdc)) as unknown[] : undefined), 15_000, 50);
@@ -280,13 +290,23 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     const letter = await waitFor('a dead letter', async () => (await client.xrange(keys.deadLetters, '-', '+')).find(([, fields]) => fields.includes('invalid_cdc_entry')), 10_000, 50);
     assert.ok(letter[1].includes('cdc'), 'names the CDC stream as its source');
     const sessionId = '0a1b2c3d-0000-4000-8000-000000000001';
+    // One hook of the session could not read its input: capture is degraded, which is an insight.
+    const hookError = buildHookErrorEvent('invalid_json', 12, { platform: 'claude_code', hookArg: 'PostToolUse', env: { CLAUDE_CODE_SESSION_ID: sessionId, CLAUDE_PROJECT_DIR: PROJECT }, secret: SECRET, now: Date.now() - 1000 });
     const pipeline = client.pipeline();
-    for (const event of claudeSession(sessionId, Date.now() - 30_000)) pipeline.xadd(keys.events, '*', ...streamEntryFields(event));
+    for (const event of [...claudeSession(sessionId, Date.now() - 30_000), hookError]) pipeline.xadd(keys.events, '*', ...streamEntryFields(event));
     await pipeline.exec();
     const current = await waitFor('metrics after the bad entry', async () => {
       const hash = await hashOf(client, keys.currentMetrics);
       return hash.session_id === sessionId && hash.tool_calls === '3' ? hash : undefined;
     }, 20_000, 50);
     assert.equal(current.tool_errors, '1');
+
+    const insights = await waitFor('the hook-error insight', () => readInsights(home.path).filter((row) => row.rule === 'hook_errors').length >= 4 && readInsights(home.path), 30_000, 250);
+    const scopes = insights.filter((row) => row.rule === 'hook_errors').map((row) => row.scope).sort();
+    assert.deepEqual(scopes, ['all', 'platform', 'project', 'session']);
+    const session = insights.find((row) => row.scope === 'session')!;
+    assert.equal(session.scope_key, `claude_code:${sessionId}`);
+    assert.equal(JSON.parse(session.evidence).hook_errors, 1);
+    assert.equal(session.resolved_at, null);
   });
 });
