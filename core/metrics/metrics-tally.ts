@@ -48,6 +48,11 @@ export interface MetricsTally {
     time_to_accept_ms: number[];
     time_to_reject_ms: number[];
   };
+  /**
+   * Cursor's own verdicts on the code blocks its composer proposed (state.vscdb), from each
+   * session's latest composer snapshot: the accept rate Cursor's hooks cannot see.
+   */
+  composer: { sessions: number; accepted_blocks: number; rejected_blocks: number };
   /** Applied edits of both platforms (Claude: accepted edit calls; Cursor: afterFileEdit). */
   applied: { edits: number; reverted: number; reedits: number; with_file: number };
   tools: Record<string, ToolTally>;
@@ -99,6 +104,7 @@ export function emptyTally(): MetricsTally {
       time_to_accept_ms: [],
       time_to_reject_ms: [],
     },
+    composer: { sessions: 0, accepted_blocks: 0, rejected_blocks: 0 },
     applied: { edits: 0, reverted: 0, reedits: 0, with_file: 0 },
     tools: {},
     error_classes: {},
@@ -172,6 +178,7 @@ export function mergeTallies(a: MetricsTally, b: MetricsTally): MetricsTally {
       time_to_accept_ms: mergeSamples(a.acceptance.time_to_accept_ms, b.acceptance.time_to_accept_ms),
       time_to_reject_ms: mergeSamples(a.acceptance.time_to_reject_ms, b.acceptance.time_to_reject_ms),
     },
+    composer: sumFields(a.composer, b.composer),
     applied: sumFields(a.applied, b.applied),
     tools: mergeKeyed(a.tools, b.tools, mergeToolTally),
     error_classes: addCounts(a.error_classes, b.error_classes),

@@ -52,6 +52,11 @@ export interface MetricsView {
     /** reverted_edits / applied_edits. */
     revert_rate: Metric<number>;
     partial_accept_rate: Metric<number>;
+    /**
+     * Cursor: accepted / (accepted + rejected) code blocks of the composer, as Cursor itself
+     * recorded them in state.vscdb (METRICS.md: the true accept rate the hooks cannot see).
+     */
+    composer_block_accept_rate: Metric<number>;
     /** Re-edits of a file within 5 min of its previous edit. */
     iterations: number;
     /** iterations / applied edits with a known file. */
@@ -222,6 +227,13 @@ export function deriveMetrics(tally: MetricsTally, options: DeriveOptions = {}):
       partial_accept_rate: unavailable(
         'not_observable',
         "a person's own edits after an accept reach no hook (Claude Code's tool_response.userModified is not captured; Cursor reports none)",
+      ),
+      composer_block_accept_rate: ratio(
+        tally.composer.accepted_blocks,
+        tally.composer.accepted_blocks + tally.composer.rejected_blocks,
+        tally.platforms.cursor > 0
+          ? noData('no Cursor composer snapshot with accepted or rejected code blocks (the Cursor monitor reads them from state.vscdb)')
+          : unavailable('platform_lacks_input', "only Cursor's own database records which composer code blocks were accepted"),
       ),
       iterations: applied.reedits,
       refinement_rate: ratio(applied.reedits, applied.with_file, noData('no edit of a known file was applied')),

@@ -28,11 +28,14 @@ export interface PreparedSession {
   /** Timestamps of the copies dropped as duplicates (so a time window can count them). */
   duplicateTimes: number[];
   invalidTimestamps: number;
+  /** The latest Cursor composer snapshot of the session (snapshots supersede each other), if any. */
+  latestComposer?: TimedEvent;
 }
 
 /**
  * Cursor database snapshots are states, not happenings: a composer snapshot is superseded by the
- * next one, and generations and daily counts name no session. The engine leaves them out.
+ * next one, and generations and daily counts name no session. The engine leaves them out of the
+ * session's events and keeps only its latest composer snapshot (PreparedSession.latestComposer).
  */
 export const SNAPSHOT_TYPES: ReadonlySet<string> = new Set(['composer_update', 'generation', 'daily_code_stats']);
 
@@ -46,12 +49,20 @@ export function prepareSession(events: readonly MetricsEvent[]): PreparedSession
   const first = events[0];
   if (!first) throw new RangeError('a session needs at least one event');
   let invalidTimestamps = 0;
+  let latestComposer: TimedEvent | undefined;
   const timed: Array<{ event: MetricsEvent; ms: number }> = [];
   for (const event of events) {
     if (event.session_id !== first.session_id || event.platform !== first.platform) {
       throw new RangeError(`events of ${event.platform}/${event.session_id} given with ${first.platform}/${first.session_id}`);
     }
-    if (SNAPSHOT_TYPES.has(event.event_type)) continue;
+    if (SNAPSHOT_TYPES.has(event.event_type)) {
+      const ms = eventTime(event);
+      const latest = latestComposer;
+      if (event.event_type === 'composer_update' && ms !== undefined && (!latest || ms > latest.ms || (ms === latest.ms && compareIds(event.event_id, latest.event.event_id) > 0))) {
+        latestComposer = { event, ms, order: -1 };
+      }
+      continue;
+    }
     const ms = eventTime(event);
     if (ms === undefined) invalidTimestamps++;
     else timed.push({ event, ms });
@@ -68,7 +79,9 @@ export function prepareSession(events: readonly MetricsEvent[]): PreparedSession
     seen.add(event.event_id);
     ordered.push({ event, ms, order: ordered.length });
   }
-  return { platform: first.platform, sessionId: first.session_id, events: ordered, duplicateTimes, invalidTimestamps };
+  const prepared: PreparedSession = { platform: first.platform, sessionId: first.session_id, events: ordered, duplicateTimes, invalidTimestamps };
+  if (latestComposer) prepared.latestComposer = latestComposer;
+  return prepared;
 }
 
 function compareIds(a: string, b: string): number {

@@ -53,6 +53,11 @@ const NO_EXTENSION = '(none)';
 export function computeSessionMetrics(events: readonly MetricsEvent[], options: SessionMetricsOptions = {}): SessionMetrics {
   const session = prepareSession([...events, ...(options.usage ?? [])]);
   const tally = sessionTally(session.platform, session.events, options.window);
+  const composer = session.latestComposer;
+  if (composer && within(composer.ms, options.window)) {
+    // Counted at the snapshot's time, the composer's last update: once per session, as of then.
+    tally.composer = { sessions: 1, accepted_blocks: composer.event.payload.accepted_block_count ?? 0, rejected_blocks: composer.event.payload.rejected_block_count ?? 0 };
+  }
   tally.quality.duplicates = session.duplicateTimes.filter((ms) => within(ms, options.window)).length;
   if (!options.window) tally.quality.invalid_timestamps = session.invalidTimestamps;
   const view = deriveMetrics(tally, options);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { liveNumbers } from '../../core/metrics/live-numbers.ts';
 import { ok } from '../../core/metrics/metric-value.ts';
 import { computeSessionMetrics } from '../../core/metrics/session-metrics.ts';
-import { priceOf, session, shuffled } from './metrics-builders.ts';
+import { aggregateMetrics } from '../../core/metrics/aggregate-metrics.ts';
+import { at, priceOf, session, shuffled } from './metrics-builders.ts';
 import { COMPOSER, cursorSession } from './metrics-sample-sessions.ts';
 
 function near(actual: number | undefined, expected: number, what: string): void {
@@ -131,5 +132,43 @@ describe('metrics engine: a Cursor session, by hand', () => {
     s.usage(5, COMPOSER, { input: 7, output: 3 });
     const records = computeSessionMetrics(s.events, { usage: s.usageEvents });
     assert.deepEqual(records.tokens.total, ok({ input: 7, output: 3, cache_read: 0, cache_write: 0 }));
+  });
+});
+
+describe("metrics engine: Cursor's own code block verdicts (state.vscdb composer snapshots)", () => {
+  function withSnapshots(): ReturnType<typeof session> {
+    const s = session('cursor', COMPOSER);
+    s.add('user_prompt', 0, { prompt_chars: 10, prompt_words: 2 });
+    s.add('file_edit', 5, { lines_added: 2, lines_removed: 0, file_extension: '.ts' });
+    // Two snapshots of the same composer: the later one supersedes the earlier, never adds to it.
+    s.add('composer_update', 20, { accepted_block_count: 1, rejected_block_count: 0 });
+    s.add('composer_update', 60, { accepted_block_count: 3, rejected_block_count: 1 });
+    return s;
+  }
+
+  it('takes the latest snapshot, whatever the order: 3 of 4 blocks accepted', () => {
+    const metrics = computeSessionMetrics(shuffled(withSnapshots().events, 5));
+    near(value(metrics.acceptance.composer_block_accept_rate, 'block accept rate'), 0.75, 'block accept rate');
+    assert.equal(metrics.quality.events, 2, 'snapshots are not events of the session');
+  });
+
+  it('counts the snapshot at its time: a window before it has no verdict, one around it has it', () => {
+    const events = withSnapshots().events;
+    const before = computeSessionMetrics(events, { window: { start: at(0), end: at(30) } });
+    assert.equal(reasonOf(before.acceptance.composer_block_accept_rate), 'no_data');
+    const around = computeSessionMetrics(events, { window: { start: at(30), end: at(90) } });
+    near(value(around.acceptance.composer_block_accept_rate, 'in window'), 0.75, 'in window');
+  });
+
+  it('adds sessions up by blocks, and is unavailable where no Cursor session is involved', () => {
+    const first = computeSessionMetrics(withSnapshots().events);
+    const other = session('cursor', 'composer-2');
+    other.add('composer_update', 10, { accepted_block_count: 0, rejected_block_count: 4 });
+    other.add('user_prompt', 1, { prompt_chars: 5, prompt_words: 1 });
+    const merged = aggregateMetrics([first, computeSessionMetrics(other.events)]);
+    near(value(merged.acceptance.composer_block_accept_rate, 'merged'), 3 / 8, 'merged');
+    const claude = session('claude_code');
+    claude.add('user_prompt', 0, { prompt_chars: 5, prompt_words: 1 });
+    assert.equal(reasonOf(computeSessionMetrics(claude.events).acceptance.composer_block_accept_rate), 'platform_lacks_input');
   });
 });
