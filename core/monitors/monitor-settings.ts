@@ -1,10 +1,10 @@
 // Where the daemon's monitors look, read like every other setting: environment first, then
 // config.json ("monitors": { "transcripts", "cursor", "claudeProjects", "cursorUserDirs" }), then
 // the IDEs' own defaults. Kept out of core/config.ts, which the hooks load on every event.
-import { delimiter, join, resolve } from 'node:path';
-import { homedir } from 'node:os';
+import { delimiter, resolve } from 'node:path';
 import { readConfigFile } from '../config.ts';
 import { cursorUserDirs } from '../cursor-db/cursor-paths.ts';
+import { defaultTranscriptRoots } from '../transcripts/transcript-scan.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -13,17 +13,6 @@ export interface MonitorSettings {
   claudeProjects: string[];
   /** Cursor User folders; none when the monitor is off. */
   cursorUserDirs: string[];
-}
-
-/**
- * Claude Code's transcript roots as ccusage finds them (reference/claude-code.md §4.6):
- * CLAUDE_CONFIG_DIR (a comma list) else $XDG_CONFIG_HOME/claude and ~/.claude, each with projects/.
- */
-export function claudeProjectRoots(env: Env): string[] {
-  const configured = env.CLAUDE_CONFIG_DIR?.split(',').map((dir) => dir.trim()).filter(Boolean);
-  const home = env.HOME?.trim() || homedir();
-  const dirs = configured?.length ? configured : [join(env.XDG_CONFIG_HOME?.trim() || join(home, '.config'), 'claude'), join(home, '.claude')];
-  return [...new Set(dirs.map((dir) => join(resolve(dir), 'projects')))];
 }
 
 function pathList(envValue: string | undefined, fileValue: unknown): string[] | undefined {
@@ -38,7 +27,7 @@ export function loadMonitorSettings(home: string, env: Env, onProblem: (message:
   const file = readConfigFile(home, onProblem);
   const monitors = (file.monitors && typeof file.monitors === 'object' ? file.monitors : {}) as Record<string, unknown>;
   return {
-    claudeProjects: monitors.transcripts === false ? [] : (pathList(env.BLUEPLANE_CLAUDE_PROJECTS, monitors.claudeProjects) ?? claudeProjectRoots(env)),
+    claudeProjects: monitors.transcripts === false ? [] : (pathList(env.BLUEPLANE_CLAUDE_PROJECTS, monitors.claudeProjects) ?? defaultTranscriptRoots(env)),
     cursorUserDirs: monitors.cursor === false ? [] : (pathList(env.BLUEPLANE_CURSOR_USER_DIRS, monitors.cursorUserDirs) ?? cursorUserDirs({ env })),
   };
 }

@@ -50,7 +50,7 @@ export class MetricsState {
     this.priceOf = priceOf;
   }
 
-  /** Recomputes one session from its stored events; undefined if it has none left. */
+  /** Recomputes one session from its stored events; undefined if it has none left, or none in the last TRACKED_MS. */
   refresh(platform: Platform, sessionId: string, now: number): SessionChange | undefined {
     const ref = this.source.session(platform, sessionId);
     const events = ref ? this.source.events(platform, sessionId) : [];
@@ -58,7 +58,9 @@ export class MetricsState {
     const previous = this.sessions.get(key);
     const touched = new Map<ScopeKey, Set<PointKey>>();
     if (previous) this.moveShare(previous, -1, touched);
-    if (!ref || events.length === 0) {
+    // A session quiet for longer than TRACKED_MS (say, old history a monitor just read) is not
+    // tracked: a rebuild would not load it either.
+    if (!ref || events.length === 0 || Date.parse(ref.lastSeen) < now - TRACKED_MS) {
       this.sessions.delete(key);
       return undefined;
     }

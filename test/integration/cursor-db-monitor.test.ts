@@ -4,75 +4,17 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES_DIR } from '../support/fixtures.ts';
+import { BETTER_SQLITE3, buildUserDir, createStateDb, Database, SAMPLES, valueBytes } from '../support/cursor-state-db.ts';
 import { createHasher, pathHash } from '../../core/capture/safe-values.ts';
 import { buildCursorEvent, type CursorComposerRecord, type CursorRecord } from '../../core/cursor-db/cursor-events.ts';
 import { CursorMonitor, jsonFileCursorStateStore } from '../../core/cursor-db/cursor-monitor.ts';
 import { cursorUserDirs, workspaceFolderOf } from '../../core/cursor-db/cursor-paths.ts';
 
-const require = createRequire(import.meta.url);
-const BETTER_SQLITE3 = require.resolve('better-sqlite3');
-// @ts-ignore better-sqlite3 ships no type declarations
-const Database = require('better-sqlite3') as new (path: string) => { exec(sql: string): void; prepare(sql: string): { run(...args: unknown[]): void }; pragma(sql: string): unknown; close(): void };
-
 const SECRET = Buffer.alloc(32, 9);
 const hash = createHasher(SECRET);
-
-interface Sample {
-  key: string;
-  value: unknown;
-  _table: 'ItemTable' | 'cursorDiskKV';
-  _db: string;
-}
-
-const SAMPLES: Sample[] = readFileSync(join(FIXTURES_DIR, 'cursor-vscdb-samples.jsonl'), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Sample);
-
-function valueBytes(value: unknown): Buffer {
-  // Values are UTF-8 JSON text stored as BLOBs; some are bare strings (reference/cursor.md §8.2).
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-}
-
-function createStateDb(path: string, rows: Array<{ table: string; key: string; value: Buffer | null }>, journal: 'delete' | 'wal' = 'delete'): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const db = new Database(path);
-  if (journal === 'wal') db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE IF NOT EXISTS ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB); CREATE TABLE IF NOT EXISTS cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB);');
-  for (const row of rows) db.prepare(`INSERT INTO ${row.table} VALUES (?, ?)`).run(row.key, row.value);
-  db.close();
-}
-
-const WORKSPACE_FOLDERS = ['file:///home/user/code/cocursor', 'file:///d%3A/code/wecode', 'file:///Users/someone/projects/app'];
-
-/**
- * A Cursor User folder from the fixture: global rows into globalStorage/state.vscdb; workspace rows
- * into workspaceStorage/ws<n>/state.vscdb, where n is how many earlier samples had the same key
- * (keys are UNIQUE, and several samples share one), each with a workspace.json.
- */
-function buildUserDir(root: string): string {
-  const userDir = join(root, 'Cursor', 'User');
-  const global = SAMPLES.filter((sample) => sample._db.startsWith('globalStorage'));
-  createStateDb(join(userDir, 'globalStorage', 'state.vscdb'), global.map((sample) => ({ table: sample._table, key: sample.key, value: valueBytes(sample.value) })));
-  const seen = new Map<string, number>();
-  const workspaces: Array<Array<{ table: string; key: string; value: Buffer }>> = [];
-  for (const sample of SAMPLES.filter((candidate) => candidate._db.startsWith('workspaceStorage'))) {
-    const index = seen.get(sample.key) ?? 0;
-    seen.set(sample.key, index + 1);
-    (workspaces[index] ??= []).push({ table: sample._table, key: sample.key, value: valueBytes(sample.value) });
-  }
-  workspaces.forEach((rows, index) => {
-    const folder = join(userDir, 'workspaceStorage', `ws${index}`);
-    createStateDb(join(folder, 'state.vscdb'), rows);
-    writeFileSync(join(folder, 'workspace.json'), JSON.stringify({ folder: WORKSPACE_FOLDERS[index] }));
-  });
-  return userDir;
-}
 
 function treeHashes(root: string): Record<string, string> {
   const hashes: Record<string, string> = {};

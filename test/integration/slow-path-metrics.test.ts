@@ -7,7 +7,7 @@
 // a malformed CDC entry is dead-lettered while the daemon keeps going; a hook error becomes an
 // insight.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { buildEvent, buildHookErrorEvent } from '../../core/capture/build-event.ts';
@@ -17,6 +17,7 @@ import { uuidV7 } from '../../core/event/uuid-v7.ts';
 import { redisKeys } from '../../core/redis-keys.ts';
 import { SqliteDatabase } from '../../core/daemon/sqlite-binding.ts';
 import { telemetryDatabasePath } from '../../core/daemon/ingest-pipeline.ts';
+import { buildUserDir } from '../support/cursor-state-db.ts';
 import { syntheticEvents } from '../support/ingest-events.ts';
 import { tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
 import type { TempHome } from '../support/hook-fixtures.ts';
@@ -84,6 +85,20 @@ function readConversation(home: string, id: string): StoredConversation | undefi
     const turns = db.prepare('SELECT * FROM conversation_turns WHERE conversation_id = ? ORDER BY turn_number').all(id) as StoredConversation['turns'];
     const changes = db.prepare('SELECT * FROM code_changes WHERE conversation_id = ? ORDER BY created_at').all(id) as StoredConversation['changes'];
     return { row, turns, changes };
+  } finally {
+    db.close();
+  }
+}
+
+/** Stored rows per event type, as any SQLite reader sees them. */
+function storedTypes(home: string): Record<string, number> {
+  if (!existsSync(telemetryDatabasePath(home))) return {};
+  const db = new SqliteDatabase(telemetryDatabasePath(home), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT event_type, count(*) AS n FROM raw_traces GROUP BY event_type').all() as Array<{ event_type: string; n: number }>;
+    return Object.fromEntries(rows.map((row) => [row.event_type, row.n]));
+  } catch {
+    return {};
   } finally {
     db.close();
   }
@@ -280,6 +295,24 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     assert.equal(rebuilt.code, 0, rebuilt.stderr);
     assert.match(rebuilt.stdout, new RegExp(`Rebuilt the metrics of ${sessions.size} sessions`));
     assertSameMetrics(await metricsSnapshot(client, prefix), live, 'the rebuild equals the live path');
+  });
+
+  it("stores what the Cursor monitor reads from state.vscdb (composers, generations, daily line counts) through the same path", async () => {
+    const userDir = buildUserDir(join(home.path, 'cursor'));
+    daemon = startForeground({ ...env, BLUEPLANE_CURSOR_USER_DIRS: userDir });
+    const stored = await waitFor('Cursor records in SQLite', () => {
+      const counts = storedTypes(home.path);
+      return counts.composer_update && counts.generation && counts.daily_code_stats ? counts : undefined;
+    }, 30_000, 200);
+    assert.ok(stored.composer_update! >= 1 && stored.generation! >= 1 && stored.daily_code_stats! >= 1, JSON.stringify(stored));
+    const stop = await runCli(['stop'], env);
+    assert.equal(stop.code, 0, stop.stderr);
+    await daemon.exited;
+    // A restart reads nothing twice: the monitor's state is saved and event ids are stable.
+    daemon = startForeground({ ...env, BLUEPLANE_CURSOR_USER_DIRS: userDir });
+    await waitFor('the second daemon running', async () => ((await runCli(['status', '--json'], env)).stdout.includes('"state": "running"') ? true : undefined), 20_000, 200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(storedTypes(home.path), stored);
   });
 
   it('dead-letters a malformed CDC entry with its reason, keeps computing, and records a hook error as an insight of every scope', async () => {
