@@ -23,12 +23,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index > 0 ? Number(process.argv[index + 1]) : NaN;
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
+import { count, fixed, option, percentile, statusMb } from './bench-format.mjs';
 
 const FLOOD_EVENTS = option('events', 100_000);
 const RATE_SECONDS = option('rate-seconds', 15);
@@ -50,14 +45,6 @@ const TARGETS = {
 
 const now = () => performance.timeOrigin + performance.now();
 
-function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const count = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
 
 // ---------------------------------------------------------------------------------------------
 // Parent: floors, the two runs, the synchronous comparison, the report.
@@ -104,9 +91,7 @@ class IngestProcess {
 
   /** Resident set of the ingest process (VmRSS), or its peak so far (VmHWM), from the kernel, in MB. */
   rssMb(field = 'VmHWM') {
-    const status = readFileSync(`/proc/${this.process.pid}/status`, 'utf8');
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-    return match ? Number(match[1]) / 1024 : NaN;
+    return statusMb(field, this.process.pid);
   }
 
   /** CPU time (user + system, all threads) the ingest process has used so far, in ms. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const self = basename(fileURLToPath(import.meta.url));
 const scripts = readdirSync(here)
-  .filter((name) => name.endsWith('.mjs') && name !== self)
+  .filter((name) => name.endsWith('.mjs') && name !== self && name !== 'bench-format.mjs')
   .sort();
 
 for (const name of scripts) {

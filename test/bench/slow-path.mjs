@@ -11,41 +11,20 @@
 //   - peak RSS of the daemon (VmHWM).
 // Prints targets and PASS/MISS. A benchmark, not a test: it always exits 0.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index > 0 ? Number(process.argv[index + 1]) : NaN;
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
+import { count, fixed, option, percentile, statusMb } from './bench-format.mjs';
 
 const RATE = option('rate', 100);
 const SECONDS = option('seconds', 20);
 const FLOOD = option('flood', 20_000);
 const TARGET_P95_MS = 250;
 
-function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const count = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function row(label, value, target = '', verdict = '') {
   console.log(`${label.padEnd(40)} ${value.padEnd(44)} ${target.padEnd(18)} ${verdict}`);
-}
-
-function rssMb(pid, field = 'VmHWM') {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
 }
 
 async function waitUntil(probe, timeoutMs, everyMs = 20) {
@@ -178,7 +157,7 @@ async function main() {
       child.on('close', () => resolve(out));
     }));
     row('  CDC entries read / acked / dead-lettered', `${count(status.slowPath?.read)} / ${count(status.slowPath?.acknowledged)} / ${count(status.slowPath?.deadLettered)}`);
-    row('peak RSS of the daemon', `${fixed(rssMb(daemon.pid))} MB`);
+    row('peak RSS of the daemon', `${fixed(statusMb('VmHWM', daemon.pid))} MB`);
   } catch (error) {
     console.log(`benchmark failed: ${error.message}`);
   } finally {

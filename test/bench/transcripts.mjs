@@ -43,25 +43,12 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { count, fixed, option, statusMb } from './bench-format.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const FIXTURE = '/work/shared/fixtures/claude-transcript-sample.jsonl';
+const FIXTURE = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'claude-transcript-sample.jsonl');
 const MB = 1024 * 1024;
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index > 0 ? Number(process.argv[index + 1]) : NaN;
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const count = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
-
-/** A field of /proc/self/status (VmHWM: peak resident set, VmRSS: now), in MB. */
-function statusMb(field) {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Number(match[1]) / 1024 : NaN;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Children: the scans and the raw-read floors, each in its own process, one JSON reply over IPC.
