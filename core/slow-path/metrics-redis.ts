@@ -4,6 +4,7 @@
 // (HSET of absolute numbers, never HINCRBY), so writing the same state twice changes nothing.
 import type { Redis } from 'ioredis';
 import type { AggregateMetrics, Period } from '../metrics/aggregate-metrics.ts';
+import type { CursorLineAcceptance } from '../metrics/cursor-line-acceptance.ts';
 import { liveNumbers } from '../metrics/live-numbers.ts';
 import type { SessionMetrics } from '../metrics/session-metrics.ts';
 import type { RedisKeys } from '../redis-keys.ts';
@@ -67,14 +68,26 @@ export class MetricsRedisWriter {
     await multi.exec();
   }
 
-  /** Every period view, replacing the previous set. */
-  async writePeriods(views: ReadonlyMap<ScopeKey, Partial<Record<Period, AggregateMetrics>>>): Promise<void> {
+  /**
+   * Every period view, replacing the previous set; Cursor's own line counts go with the views of
+   * the Cursor platform and of all sessions (field `cursor_line_acceptance`) for periods with a day.
+   */
+  async writePeriods(views: ReadonlyMap<ScopeKey, Partial<Record<Period, AggregateMetrics>>>, cursorLines: Readonly<Record<Period, CursorLineAcceptance>>): Promise<void> {
     const multi = this.redis.multi();
     const written = new Set<string>();
     for (const [scope, periods] of views) {
       for (const [period, view] of Object.entries(periods) as Array<[Period, AggregateMetrics]>) {
         const key = this.keys.periodMetrics(scope, period);
         multi.del(key).hset(key, periodFields(view));
+        written.add(key);
+      }
+    }
+    for (const [period, lines] of Object.entries(cursorLines) as Array<[Period, CursorLineAcceptance]>) {
+      if (lines.days === 0) continue;
+      for (const scope of ['all', 'platform:cursor']) {
+        const key = this.keys.periodMetrics(scope, period);
+        if (!written.has(key)) multi.del(key);
+        multi.hset(key, 'cursor_line_acceptance', JSON.stringify(lines));
         written.add(key);
       }
     }
@@ -92,7 +105,7 @@ export class MetricsRedisWriter {
     for (let start = 0; start < Math.max(sessions.length, 1); start += 200) {
       await this.writeSessions(sessions.slice(start, start + 200), start === 0 ? touched : new Map(), state, now);
     }
-    await this.writePeriods(state.periodViews(now));
+    await this.writePeriods(state.periodViews(now), state.cursorLines(now));
   }
 
   /** Deletes every metrics key of this install (SCAN on the prefix; other keys are never touched). */

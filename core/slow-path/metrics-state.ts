@@ -7,6 +7,7 @@
 // given `now`: the live path and `metrics rebuild` build the same state.
 import type { Platform } from '../event/envelope.ts';
 import { aggregateMetrics, PERIODS, periodWindow, type AggregateMetrics, type Period } from '../metrics/aggregate-metrics.ts';
+import { cursorLineAcceptance, type CursorLineAcceptance } from '../metrics/cursor-line-acceptance.ts';
 import { computeSessionMetrics, type SessionMetrics } from '../metrics/session-metrics.ts';
 import type { Window } from '../metrics/session-timing.ts';
 import type { PriceOf } from '../metrics/token-usage.ts';
@@ -147,6 +148,14 @@ export class MetricsState {
       }
     }
     return views;
+  }
+
+  /** Cursor's own daily line counts over each period (they name no session: platform and all scopes only). */
+  cursorLines(now: number): Record<Period, CursorLineAcceptance> {
+    const records = this.source.dailyCodeStats(new Date(now - PERIODS['30d'] - PERIODS['24h']).toISOString());
+    const lines = {} as Record<Period, CursorLineAcceptance>;
+    for (const period of Object.keys(PERIODS) as Period[]) lines[period] = cursorLineAcceptance(records, periodWindow(period, now));
+    return lines;
   }
 
   /** The price lookup the metrics were computed with. */

@@ -67,8 +67,9 @@ export class MetricsWorker implements CdcWorker {
         touched.set(scope, all);
       }
     }
-    if (changed.length === 0) return;
-    await writer.writeSessions(changed, touched, state, now);
-    onChange();
+    // Cursor's daily line counts belong to no session, but to the period views.
+    const dailyCounts = entries.some((entry) => entry.event_type === 'daily_code_stats');
+    if (changed.length > 0) await writer.writeSessions(changed, touched, state, now);
+    if (changed.length > 0 || dailyCounts) onChange();
   }
 }

@@ -40,9 +40,11 @@ export class SessionSource {
   private readonly selectSince: Statement<SessionRef>;
   private readonly selectOne: Statement<SessionRef>;
   private readonly selectMatching: Statement<SessionRef>;
+  private readonly selectDailyStats: Statement<{ codec: number; event_data: Buffer }>;
 
   constructor(db: Database) {
     this.selectEvents = db.prepare('SELECT sequence, codec, event_data FROM raw_traces WHERE session_id = ? AND platform = ? AND sequence > ? ORDER BY sequence');
+    this.selectDailyStats = db.prepare(`SELECT codec, event_data FROM raw_traces WHERE event_type = 'daily_code_stats' AND timestamp >= ? ORDER BY sequence`);
     this.selectSessionAt = db.prepare('SELECT platform, session_id FROM raw_traces WHERE sequence = ?');
     const columns = `platform, external_id AS sessionId, session_uuid AS uuid, min(first_seen) AS firstSeen, max(last_seen) AS lastSeen`;
     this.selectSince = db.prepare(`SELECT ${columns} FROM session_mappings WHERE external_id != '${NO_SESSION}'
@@ -72,6 +74,11 @@ export class SessionSource {
       this.cachedEvents -= old.events.length;
     }
     return cached.events;
+  }
+
+  /** Cursor's daily line counts (daily_code_stats records) for dates from `sinceIso` on, in storage order. */
+  dailyCodeStats(sinceIso: string): TelemetryEvent[] {
+    return this.selectDailyStats.all(sinceIso).map((row) => decodeEventData(row.event_data, row.codec));
   }
 
   /** The session a stored row belongs to, from its columns (nothing decompressed). */

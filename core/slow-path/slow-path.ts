@@ -103,7 +103,8 @@ export class SlowPath {
 
   private async writePeriods(): Promise<void> {
     try {
-      await this.writer.writePeriods(this.state.periodViews(this.now()));
+      const now = this.now();
+      await this.writer.writePeriods(this.state.periodViews(now), this.state.cursorLines(now));
     } catch (error) {
       this.options.log.warn('metrics_periods_failed', { error: (error as Error).message });
     }

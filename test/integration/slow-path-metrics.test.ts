@@ -17,7 +17,7 @@ import { uuidV7 } from '../../core/event/uuid-v7.ts';
 import { redisKeys } from '../../core/redis-keys.ts';
 import { SqliteDatabase } from '../../core/daemon/sqlite-binding.ts';
 import { telemetryDatabasePath } from '../../core/daemon/ingest-pipeline.ts';
-import { buildUserDir } from '../support/cursor-state-db.ts';
+import { buildUserDir, Database, valueBytes } from '../support/cursor-state-db.ts';
 import { syntheticEvents } from '../support/ingest-events.ts';
 import { tempHome, uniquePrefix } from '../support/hook-fixtures.ts';
 import type { TempHome } from '../support/hook-fixtures.ts';
@@ -297,14 +297,25 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     assertSameMetrics(await metricsSnapshot(client, prefix), live, 'the rebuild equals the live path');
   });
 
-  it("stores what the Cursor monitor reads from state.vscdb (composers, generations, daily line counts) through the same path", async () => {
+  it("stores what the Cursor monitor reads from state.vscdb (composers, generations, daily line counts) through the same path, and shows Cursor's own line accept rate", async () => {
     const userDir = buildUserDir(join(home.path, 'cursor'));
+    // Today's line counts, as Cursor keeps them: 40 of 50 Composer lines and 4 of 10 Tab lines kept.
+    const today = new Date().toISOString().slice(0, 10);
+    const global = new Database(join(userDir, 'globalStorage', 'state.vscdb'));
+    global.prepare('INSERT INTO ItemTable VALUES (?, ?)').run(`aiCodeTracking.dailyStats.v1.5.${today}`, valueBytes({ date: today, tabSuggestedLines: 10, tabAcceptedLines: 4, composerSuggestedLines: 50, composerAcceptedLines: 40 }));
+    global.close();
     daemon = startForeground({ ...env, BLUEPLANE_CURSOR_USER_DIRS: userDir });
     const stored = await waitFor('Cursor records in SQLite', () => {
       const counts = storedTypes(home.path);
       return counts.composer_update && counts.generation && counts.daily_code_stats ? counts : undefined;
     }, 30_000, 200);
     assert.ok(stored.composer_update! >= 1 && stored.generation! >= 1 && stored.daily_code_stats! >= 1, JSON.stringify(stored));
+    const keys = redisKeys(prefix);
+    const week = await waitFor("Cursor's line counts in the 7d view", async () => (await client.hget(keys.periodMetrics('platform:cursor', '7d'), 'cursor_line_acceptance')) ?? undefined, 15_000, 100);
+    const lines = JSON.parse(week) as { days: number; composer: { rate: { value: number } }; tab: { rate: { value: number } } };
+    assert.equal(lines.days, 1, 'only today is in the last 7 days; the fixture days are older');
+    assert.equal(lines.composer.rate.value, 0.8);
+    assert.equal(lines.tab.rate.value, 0.4);
     const stop = await runCli(['stop'], env);
     assert.equal(stop.code, 0, stop.stderr);
     await daemon.exited;

@@ -3,6 +3,7 @@ import { liveNumbers } from '../../core/metrics/live-numbers.ts';
 import { ok } from '../../core/metrics/metric-value.ts';
 import { computeSessionMetrics } from '../../core/metrics/session-metrics.ts';
 import { aggregateMetrics } from '../../core/metrics/aggregate-metrics.ts';
+import { cursorLineAcceptance } from '../../core/metrics/cursor-line-acceptance.ts';
 import { at, priceOf, session, shuffled } from './metrics-builders.ts';
 import { COMPOSER, cursorSession } from './metrics-sample-sessions.ts';
 
@@ -170,5 +171,35 @@ describe("metrics engine: Cursor's own code block verdicts (state.vscdb composer
     const claude = session('claude_code');
     claude.add('user_prompt', 0, { prompt_chars: 5, prompt_words: 1 });
     assert.equal(reasonOf(computeSessionMetrics(claude.events).acceptance.composer_block_accept_rate), 'platform_lacks_input');
+  });
+});
+
+describe("metrics engine: Cursor's own daily line counts (lines kept / lines generated)", () => {
+  const day = (date: string, sequence: number, composer: [number, number], tab: [number, number]) =>
+    ({
+      v: 1,
+      event_id: `daily-${sequence}`,
+      timestamp: `${date}T00:00:00.000Z`,
+      platform: 'cursor',
+      session_id: 'unknown',
+      event_type: 'daily_code_stats',
+      hook_type: 'state.vscdb',
+      metadata: { hook_version: 'test' },
+      payload: { date, composer_suggested_lines: composer[0], composer_accepted_lines: composer[1], tab_suggested_lines: tab[0], tab_accepted_lines: tab[1] },
+    }) as const;
+
+  it("adds up the days that start in the window, each day's last snapshot superseding the earlier ones", () => {
+    const records = [day('2026-11-20', 1, [10, 5], [4, 1]), day('2026-11-21', 2, [20, 10], [0, 0]), day('2026-11-21', 3, [30, 24], [10, 5]), day('2026-11-10', 4, [100, 0], [0, 0])];
+    const lines = cursorLineAcceptance(records, { start: Date.UTC(2026, 10, 15), end: Date.UTC(2026, 10, 22) });
+    assert.equal(lines.days, 2);
+    assert.deepEqual([lines.composer.suggested_lines, lines.composer.accepted_lines], [40, 29]);
+    near(value(lines.composer.rate, 'composer'), 29 / 40, 'composer');
+    near(value(lines.tab.rate, 'tab'), 6 / 14, 'tab');
+  });
+
+  it('is unavailable for a window without a suggested line', () => {
+    const lines = cursorLineAcceptance([day('2026-11-20', 1, [0, 0], [0, 0])], { start: Date.UTC(2026, 10, 20), end: Date.UTC(2026, 10, 21) });
+    assert.equal(lines.days, 1);
+    assert.equal(reasonOf(lines.composer.rate), 'no_data');
   });
 });
