@@ -10,7 +10,8 @@
 //
 // Options: --runs N (default 40, or BENCH_RUNS), --warmup N (default 3).
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 // The helpers are TypeScript (run through Node's type stripping); without "type": "module" in
@@ -188,6 +189,11 @@ async function main() {
     const spooled = readSpool(home.path).length;
     const ok = entries === expectedUp && spooled === expectedDown;
     console.log(`\ndelivered: ${entries} stream entries (expected ${expectedUp}), ${spooled} spool lines (expected ${expectedDown}) ${ok ? 'OK' : 'MISMATCH'}`);
+    // The hooks keep a V8 code cache per bundle and Node version in the data folder; the first
+    // run of each (a warm-up run) writes it, every later run should use it.
+    const cacheFolder = join(home.path, 'cache');
+    const caches = existsSync(cacheFolder) ? readdirSync(cacheFolder) : [];
+    console.log(`code cache: ${caches.length} file(s) in the data folder (expected ${runtimes.length * 2}: one per hook and runtime)${caches.map((name) => `\n  ${name}: ${statSync(join(cacheFolder, name)).size} B`).join('')}`);
   } finally {
     await redis.stop();
     home.remove();
