@@ -109,7 +109,7 @@ export class ControlServer {
     const request = parseControlRequest(line);
     let response: ControlResponse;
     if (!request) {
-      response = { type: 'error', protocol: CONTROL_PROTOCOL_VERSION, message: 'unknown request; expected {"type":"status"} or {"type":"stop"}' };
+      response = { type: 'error', protocol: CONTROL_PROTOCOL_VERSION, message: 'unknown request; expected {"type":"status"}, {"type":"stop"} or {"type":"metrics_rebuild"}' };
     } else {
       try {
         response = await this.handler(request);

@@ -90,8 +90,8 @@ export const createIngestPipeline: PipelineFactory = async ({ config, redisUrl, 
           await firstDrain;
           await monitors.close();
           await service.close();
-          await slowStart;
           await slowPath?.close();
+          await slowStart;
         } finally {
           for (const client of slowRedis ? [slowRedis.reader, slowRedis.commands] : []) client.disconnect();
           store.close();
@@ -111,9 +111,6 @@ export const createIngestPipeline: PipelineFactory = async ({ config, redisUrl, 
     },
     stats: () => service.stats(),
     slowPathStats: () => slowPath?.stats(),
-    async rebuildMetrics() {
-      await slowStart;
-      return slowPath?.rebuild();
-    },
+    rebuildMetrics: async () => slowPath?.rebuild(),
   };
 };

@@ -32,6 +32,7 @@ export interface SlowPathOptions {
 /** Period views are recomputed at most this often after a change, and at least this often anyway. */
 const PERIODS_DEBOUNCE_MS = 2_000;
 const PERIODS_REFRESH_MS = 60_000;
+const START_RETRY_MAX_MS = 10_000;
 
 export class SlowPath {
   private readonly options: SlowPathOptions;
@@ -45,6 +46,7 @@ export class SlowPath {
   private refreshTimer: NodeJS.Timeout | undefined;
   private periodsRunning: Promise<void> = Promise.resolve();
   private closed = false;
+  private starting: Promise<void> | undefined;
 
   constructor(options: SlowPathOptions) {
     this.options = options;
@@ -54,8 +56,23 @@ export class SlowPath {
     this.state = new MetricsState(this.source, options.priceOf);
   }
 
-  async start(): Promise<void> {
-    await this.rebuild();
+  /** Resolves once the consumer reads (or the slow path was closed first). */
+  start(): Promise<void> {
+    this.starting ??= this.startOnce();
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
+    // Redis may be briefly away (a managed one restarting): try again rather than run without metrics.
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        await this.rebuild();
+        break;
+      } catch (error) {
+        this.options.log.warn('metrics_rebuild_failed', { attempt, error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 1000, START_RETRY_MAX_MS)).unref());
+      }
+    }
     if (this.closed) return;
     const db = this.options.store.connection();
     const sessionAt = (sequence: number) => this.source.sessionAt(sequence);
@@ -123,9 +140,11 @@ export class SlowPath {
     this.periodsRunning = this.periodsRunning.then(() => this.writePeriods());
   }
 
+  /** Stops starting (or reading), lets the workers finish what they hold, acknowledges it. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.starting;
     clearTimeout(this.periodsTimer);
     clearInterval(this.refreshTimer);
     await this.consumer?.close();
