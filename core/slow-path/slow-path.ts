@@ -91,6 +91,13 @@ export class SlowPath {
     this.consumer.start();
     this.refreshTimer = setInterval(() => void this.tick(), PERIODS_REFRESH_MS);
     this.refreshTimer.unref();
+    // After a reconnection Redis may be a fresh one (restarted without persistence): write the
+    // metrics whole again from memory, as SQLite has them.
+    this.options.commands.on('ready', () => {
+      if (this.closed) return;
+      this.options.log.info('metrics_rewritten_after_reconnect', { sessions: this.state.sessions.size });
+      void this.writer.writeAll(this.state, this.now()).catch((error: unknown) => this.options.log.warn('metrics_rewrite_failed', { error: (error as Error).message }));
+    });
   }
 
   /** Recomputes every metric from SQLite and replaces the metrics in Redis. */

@@ -326,6 +326,25 @@ describe('slow path: live metrics in Redis from the daemon', function () {
     assert.deepEqual(storedTypes(home.path), stored);
   });
 
+  it('writes the metrics again after a reconnection to a Redis that lost them', async () => {
+    const keys = redisKeys(prefix);
+    daemon = startForeground(env);
+    const sessionId = '0a1b2c3d-0000-4000-8000-000000000002';
+    const pipeline = client.pipeline();
+    for (const event of claudeSession(sessionId, Date.now() - 30_000)) pipeline.xadd(keys.events, '*', ...streamEntryFields(event));
+    await pipeline.exec();
+    await waitFor('the current session', async () => ((await hashOf(client, keys.currentMetrics)).session_id === sessionId ? true : undefined), 20_000, 50);
+    const before = await settledSnapshot(client, prefix);
+    // Only this test's keys go (the Redis is shared by the suite), then the workers' connection drops.
+    await client.del(...Object.keys(before));
+    const list = (await client.call('CLIENT', 'LIST')) as string;
+    const workers = list.split('\n').filter((line) => / name=blueplane-workers /.test(line)).map((line) => /id=(\d+)/.exec(line)![1]!);
+    assert.ok(workers.length > 0, 'the daemon names its workers connection');
+    for (const id of workers) await client.call('CLIENT', 'KILL', 'ID', id);
+    await waitFor('the metrics back', async () => ((await client.exists(keys.currentMetrics)) ? true : undefined), 20_000, 50);
+    assertSameMetrics(await settledSnapshot(client, prefix), before, 'the same metrics as before the loss');
+  });
+
   it('dead-letters a malformed CDC entry with its reason, keeps computing, and records a hook error as an insight of every scope', async () => {
     const keys = redisKeys(prefix);
     daemon = startForeground(env);
