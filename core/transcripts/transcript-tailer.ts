@@ -56,8 +56,9 @@ interface FileRuntime {
 /** Per read of a file: the session lines kept aside (see handleLine). */
 interface ReadPass {
   sawSighting: boolean;
-  lastSighting?: Buffer;
+  /** Where the last session line of the read is (read again at the end: copying every candidate cost ~9 % of a scan). */
   lastSightingStart: number;
+  lastSightingLength: number;
 }
 
 export const DEFAULT_SETTLE_MS = 60_000;
@@ -103,6 +104,7 @@ export class TranscriptTailer {
   private readonly now: () => number;
   private readonly settleMs: number;
   private readonly chunkBytes: number;
+  private spareChunk: Buffer | undefined;
   private readonly maxLineBytes: number;
   private readonly files = new Map<string, FileRuntime>();
   /** Last modification time seen per file: a file quiet for settleMs releases its pending responses. */
@@ -266,13 +268,27 @@ export class TranscriptTailer {
 
   /** Reads from runtime.readOffset up to `end`, handing each complete line to handleLine. */
   private async readLines(handle: Awaited<ReturnType<typeof open>>, runtime: FileRuntime, end: number, fileKey: string, result: FileReadResult): Promise<void> {
-    const buffer = Buffer.allocUnsafe(Math.min(this.chunkBytes, Math.max(1, end - runtime.readOffset)));
+    const size = Math.min(this.chunkBytes, Math.max(1, end - runtime.readOffset));
+    // Reads of more than half a chunk share one chunk buffer (a new 1 MiB per file was ~28 MB of a
+    // 1 GB scan's peak); smaller ones get their own small buffer, and so does a read that overlaps
+    // another (never, from the watcher's one-task queue).
+    const large = size > this.chunkBytes / 2;
+    const buffer = large && this.spareChunk ? this.spareChunk : Buffer.allocUnsafe(large ? this.chunkBytes : size);
+    if (large) this.spareChunk = undefined;
+    try {
+      await this.readChunks(handle, buffer, runtime, end, fileKey, result);
+    } finally {
+      if (large) this.spareChunk = buffer;
+    }
+  }
+
+  private async readChunks(handle: Awaited<ReturnType<typeof open>>, buffer: Buffer, runtime: FileRuntime, end: number, fileKey: string, result: FileReadResult): Promise<void> {
     let position = runtime.readOffset;
     /** Start of the line being assembled, and its bytes so far when it spans chunks. */
     let lineStart = position;
     let carry: Buffer | undefined;
     let tooLong = false;
-    const pass: ReadPass = { sawSighting: false, lastSightingStart: 0 };
+    const pass: ReadPass = { sawSighting: false, lastSightingStart: 0, lastSightingLength: 0 };
     while (position < end) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
       if (bytesRead === 0) break;
@@ -308,7 +324,11 @@ export class TranscriptTailer {
       this.handleLine(carry, lineStart, fileKey, result, pass);
       runtime.readOffset = lineStart + carry.length;
     }
-    if (pass.lastSighting) this.parseLine(pass.lastSighting, pass.lastSightingStart, fileKey, result);
+    if (pass.lastSightingLength > 0) {
+      const line = Buffer.allocUnsafe(pass.lastSightingLength);
+      const { bytesRead } = await handle.read(line, 0, line.length, pass.lastSightingStart);
+      this.parseLine(line.subarray(0, bytesRead), pass.lastSightingStart, fileKey, result);
+    }
   }
 
   /**
@@ -325,8 +345,8 @@ export class TranscriptTailer {
     }
     if (!hasUsage) {
       if (pass.sawSighting) {
-        pass.lastSighting = Buffer.from(line);
         pass.lastSightingStart = lineStart;
+        pass.lastSightingLength = line.length;
         return;
       }
       pass.sawSighting = true;
