@@ -3,7 +3,8 @@
 // is left for the next read; a file that got shorter, changed inode or changed its first bytes is
 // read again from 0 (the ledger and the stable event ids keep that from counting twice); a corrupt
 // line is skipped with a logged reason. The reader never holds a line's text beyond parsing it.
-import { open, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Log } from '../log.ts';
 import { silentLog } from '../log.ts';
@@ -199,7 +200,9 @@ export class TranscriptTailer {
     const result: FileReadResult = { fileKey, bytesRead: 0, linesRead: 0, records: [], skipped: {}, missing: false, unchanged: false };
     let stats;
     try {
-      stats = await stat(path);
+      // Synchronous: a local stat takes microseconds, awaiting one per file was most of a second
+      // scan of an unchanged history (583 files: 41-64 ms awaited, 1.3 ms synchronous).
+      stats = statSync(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       result.missing = true;
