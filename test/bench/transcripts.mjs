@@ -29,8 +29,10 @@
 //   - correctness: records delivered = distinct (message id + request id) generated, their token
 //     sums = the final usage of each response, replayed lines counted as late repeats, not twice.
 // All reads come from the page cache (the files were just written, the machine has the memory):
-// a cold-cache first scan is bounded by the disk instead. Targets: second scan (state load + scan
-// + save) <= 1% of the first scan's time, and 0 bytes read; RSS is printed, with no target.
+// a cold-cache first scan is bounded by the disk instead. Targets ("a second scan near zero"): the
+// second scan (state load + scan + save) reads 0 bytes and takes at most twice what finding the
+// files and stat-ing each one takes (the floor: nothing can tell an unchanged file with less); its
+// share of the first scan is printed too. RSS is printed, with no target.
 // A benchmark, not a test: it always exits 0, and removes its temp folder (also on SIGINT/SIGTERM).
 //
 // Options: --mb N (size of the transcripts, default 1024), --seed N (default 4),
@@ -712,10 +714,11 @@ async function parent() {
     row('  floor: raw read, createReadStream', `${fixed(rawMs / 1000, 2)} s (${fixed(mbOf(stream1.bytes) / (rawMs / 1000), 0)} MB/s; passes ${fixed(stream1.wallMs / 1000, 2)} / ${fixed(stream2.wallMs / 1000, 2)} s)`, `scan = ${fixed(first.wallMs / rawMs, 2)}x of it`);
     row('  floor: 1 MiB reads + every newline', `${fixed(chunks.wallMs / 1000, 2)} s (${fixed(mbOf(chunks.bytes) / (chunks.wallMs / 1000), 0)} MB/s, ${count(chunks.lines)} lines)`, `scan = ${fixed(first.wallMs / chunks.wallMs, 2)}x of it`);
     row(`  floor: node -e '' (median of ${starts.length})`, `${fixed(nodeMs, 1)} ms`);
-    row('second scan (load state + scan + save)', `${fixed(second.wallMs, 1)} ms (state load ${fixed(second.stateLoadMs, 1)}, scan ${fixed(second.report.durationMs - second.saveMs, 1)}, save ${fixed(second.saveMs, 1)} ms) vs first ${fixed(first.wallMs, 0)} ms = ${fixed(secondRatio * 100, 2)}%`, '<= 1% of first scan', secondRatio <= 0.01);
+    const statFloorMs = stats.walkMs + stats.statSyncMs;
+    row('second scan (load state + scan + save)', `${fixed(second.wallMs, 1)} ms (state load ${fixed(second.stateLoadMs, 1)}, scan ${fixed(second.report.durationMs - second.saveMs, 1)}, save ${fixed(second.saveMs, 1)} ms) vs first ${fixed(first.wallMs, 0)} ms = ${fixed(secondRatio * 100, 2)}%`, '<= 2x list+stat floor', second.wallMs <= 2 * statFloorMs);
     row('  bytes read', `${count(second.report.bytesRead)} B, ${count(second.report.filesUnchanged)} of ${count(second.report.files)} files unchanged`, '0 B', second.report.bytesRead === 0);
     row('  records delivered again', `${count(second.totals.records)}`, '0', second.totals.records === 0);
-    row('  floor: list + stat every file', `${fixed(stats.walkMs + stats.statMs, 1)} ms (walk ${fixed(stats.walkMs, 1)}, ${count(stats.files)} stats awaited one by one ${fixed(stats.statMs, 1)}; statSync ${fixed(stats.statSyncMs, 1)} ms)`, `scan = ${fixed(second.wallMs / (stats.walkMs + stats.statMs), 2)}x of it`);
+    row('  floor: list + stat every file', `${fixed(statFloorMs, 1)} ms (walk ${fixed(stats.walkMs, 1)}, ${count(stats.files)} statSync ${fixed(stats.statSyncMs, 1)}; awaited one by one ${fixed(stats.statMs, 1)} ms)`, `scan = ${fixed(second.wallMs / statFloorMs, 2)}x of it`);
     row('  peak RSS (VmHWM) / CPU', `${fixed(second.peakRssMb, 1)} MB / ${fixed(second.cpuMs, 0)} ms (state file ${fixed(second.stateBytes / 1024, 0)} KB, ${count(second.stateFiles)} files)`);
     row('  process: spawn to exit / imports', `${fixed(second.processMs, 0)} ms / ${fixed(second.loadedMs, 0)} ms`);
 
