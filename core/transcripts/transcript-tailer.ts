@@ -106,6 +106,8 @@ export class TranscriptTailer {
   private readonly settleMs: number;
   private readonly chunkBytes: number;
   private spareChunk: Buffer | undefined;
+  /** Keyed hash of each path asked for (a path's key never changes; paths are few, one per transcript). */
+  private readonly fileKeys = new Map<string, string>();
   private readonly maxLineBytes: number;
   private readonly files = new Map<string, FileRuntime>();
   /** Last modification time seen per file: a file quiet for settleMs releases its pending responses. */
@@ -132,7 +134,13 @@ export class TranscriptTailer {
 
   /** The keyed hash that names a transcript file in state and logs. */
   fileKey(path: string): string {
-    return pathHash(resolve(path), this.hash);
+    // The watcher's rescans ask again for every file: hash each path once per process.
+    let key = this.fileKeys.get(path);
+    if (key === undefined) {
+      key = pathHash(resolve(path), this.hash);
+      this.fileKeys.set(path, key);
+    }
+    return key;
   }
 
   /** Reads what is new in one file. Never throws for the file's content; I/O errors other than a missing file do. */
@@ -163,6 +171,7 @@ export class TranscriptTailer {
   /** The file was deleted: drop its state and release what only it held. */
   forgetFile(path: string): UsageRecord[] {
     const key = this.fileKey(path);
+    this.fileKeys.delete(path);
     this.files.delete(key);
     this.lastChange.delete(key);
     this.ledger.forgetFile(key);
