@@ -106,14 +106,14 @@ export function readStdin(source: ByteSource, options: ReadStdinOptions): Promis
       clearTimeout(deadline);
       clearTimeout(idleTimer);
       chunks = [];
+      // Keep an error listener: an 'error' with none would become an uncaught exception.
+      source.removeAllListeners('error');
+      source.on('error', () => {});
       // Settled by the synchronous read alone (the usual case), the stream was never listened
       // to, so it never started reading: nothing to detach or pause (pausing costs a hook ~0.2 ms).
       if (listening) {
         source.removeAllListeners('data');
         source.removeAllListeners('end');
-        // Keep an error listener: an 'error' with none would become an uncaught exception.
-        source.removeAllListeners('error');
-        source.on('error', () => {});
         // Leave stdin open (no EPIPE for the IDE); paused, it no longer keeps the loop busy.
         source.pause();
       }
