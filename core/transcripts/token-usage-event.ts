@@ -20,7 +20,7 @@ export type TokenUsageEvent = TelemetryEvent & {
   payload: TokenUsagePayload;
 };
 
-export function withoutUndefined<T extends object>(value: T): T {
+function withoutUndefined<T extends object>(value: T): T {
   for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
   return value;
 }
