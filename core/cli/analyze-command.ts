@@ -3,7 +3,7 @@
 // UUID or the IDE's session id, or a prefix of either.
 import { loadConfig } from '../config.ts';
 import { computeSessionMetrics } from '../metrics/session-metrics.ts';
-import { publicView } from '../slow-path/metrics-redis.ts';
+import { publicView } from '../metrics/public-view.ts';
 import { priceLookup } from '../slow-path/metrics-rebuild.ts';
 import { SessionSource } from '../slow-path/session-source.ts';
 import { parseArgs } from './args.ts';

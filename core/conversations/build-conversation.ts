@@ -6,6 +6,7 @@
 // Events may come in any order and more than once; only fields the envelope carries are read, and
 // of those only hashes, counts, times and names reach a row.
 import { appliedEdits, editProposals } from '../metrics/edit-history.ts';
+import { publicView } from '../metrics/public-view.ts';
 import { prepareSession, type MetricsEvent, type TimedEvent } from '../metrics/session-events.ts';
 import { computeSessionMetrics, type SessionMetrics } from '../metrics/session-metrics.ts';
 import { promptTiming } from '../metrics/session-timing.ts';
@@ -43,6 +44,7 @@ export function buildConversation(events: readonly MetricsEvent[], conversationI
     conversation: conversationRow(metrics, session.events, conversationId, turns.length),
     turns,
     changes: changes.map((change) => changeRow(change, conversationId, split.ofEvent(change.anchor))),
+    metrics: publicView(metrics),
   };
 }
 

@@ -1,5 +1,5 @@
 // The rows of one session in the conversation tables (migration 2: conversations,
-// conversation_turns, code_changes), as buildConversation makes them and ConversationStore reads
+// conversation_turns, code_changes; migration 4: session_metrics), as buildConversation makes them and ConversationStore reads
 // them back: property names are the column names, BOOLEAN columns are booleans here (0/1 in SQLite).
 // Values are hashes, counts, durations, times and names from closed vocabularies; never text.
 //
@@ -9,6 +9,8 @@
 //   code change   <conversation id>:<event_id of the PreToolUse, or of the applied edit's event>
 import type { Platform } from '../event/envelope.ts';
 import type { RejectionKind } from '../metrics/edit-history.ts';
+import type { PublicView } from '../metrics/public-view.ts';
+import type { SessionMetrics } from '../metrics/session-metrics.ts';
 
 export interface ConversationRow {
   /** The session's UUID. */
@@ -101,6 +103,8 @@ export interface ConversationRows {
   conversation: ConversationRow;
   turns: TurnRow[];
   changes: CodeChangeRow[];
+  /** Every metric of the session (session_metrics.metrics, as JSON). */
+  metrics: PublicView<SessionMetrics>;
 }
 
 export function turnId(conversationId: string, turnNumber: number): string {

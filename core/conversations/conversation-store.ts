@@ -8,6 +8,8 @@
 // change, its old rows would otherwise block the new ones (UNIQUE (platform, session_id)).
 import type { BindValue, Database, Statement, Transaction } from 'better-sqlite3';
 import type { Platform } from '../event/envelope.ts';
+import type { PublicView } from '../metrics/public-view.ts';
+import type { SessionMetrics } from '../metrics/session-metrics.ts';
 import type { CodeChangeRow, ConversationRow, ConversationRows, TurnRow } from './conversation-rows.ts';
 
 export interface ListOptions {
@@ -54,6 +56,9 @@ export class ConversationStore {
   private readonly deleteChanges: Statement;
   private readonly deleteTurns: Statement;
   private readonly deleteConversations: Statement;
+  private readonly deleteMetrics: Statement;
+  private readonly insertMetrics: Statement;
+  private readonly selectMetrics: Statement<{ metrics: string }>;
   private readonly insertConversation: Statement;
   private readonly insertTurn: Statement;
   private readonly insertChange: Statement;
@@ -67,7 +72,10 @@ export class ConversationStore {
     const previous = 'SELECT id FROM conversations WHERE id = ? OR (platform = ? AND session_id = ?)';
     this.deleteChanges = db.prepare(`DELETE FROM code_changes WHERE conversation_id IN (${previous})`);
     this.deleteTurns = db.prepare(`DELETE FROM conversation_turns WHERE conversation_id IN (${previous})`);
+    this.deleteMetrics = db.prepare(`DELETE FROM session_metrics WHERE conversation_id IN (${previous})`);
     this.deleteConversations = db.prepare(`DELETE FROM conversations WHERE id IN (${previous})`);
+    this.insertMetrics = db.prepare('INSERT INTO session_metrics (conversation_id, metrics) VALUES (?, ?)');
+    this.selectMetrics = db.prepare('SELECT metrics FROM session_metrics WHERE conversation_id = ?');
     this.insertConversation = db.prepare(insertSql('conversations', CONVERSATION_COLUMNS));
     this.insertTurn = db.prepare(insertSql('conversation_turns', TURN_COLUMNS));
     this.insertChange = db.prepare(insertSql('code_changes', CHANGE_COLUMNS));
@@ -86,14 +94,22 @@ export class ConversationStore {
     this.write.immediate(rows);
   }
 
-  private writeRows({ conversation, turns, changes }: ConversationRows): void {
+  private writeRows({ conversation, turns, changes, metrics }: ConversationRows): void {
     const session = [conversation.id, conversation.platform, conversation.session_id];
     this.deleteChanges.run(...session);
     this.deleteTurns.run(...session);
+    this.deleteMetrics.run(...session);
     this.deleteConversations.run(...session);
     this.insertConversation.run(...valuesOf(conversation, CONVERSATION_COLUMNS));
     for (const turn of turns) this.insertTurn.run(...valuesOf(turn, TURN_COLUMNS));
     for (const change of changes) this.insertChange.run(...valuesOf(change, CHANGE_COLUMNS));
+    this.insertMetrics.run(conversation.id, JSON.stringify(metrics));
+  }
+
+  /** The session's metrics as stored with its conversation. */
+  metrics(conversationId: string): PublicView<SessionMetrics> | undefined {
+    const row = this.selectMetrics.get(conversationId);
+    return row ? (JSON.parse(row.metrics) as PublicView<SessionMetrics>) : undefined;
   }
 
   conversation(id: string): ConversationRow | undefined {

@@ -2,8 +2,8 @@
 // edits, tokens: priorities 1–3), it rebuilds each session's conversation, turns and code changes
 // from all of its stored events and replaces them in SQLite (buildConversation +
 // ConversationStore.replace: idempotent, so a redelivered entry changes nothing). On start it also
-// builds the conversations of stored sessions that have none yet (a database from before this
-// worker existed).
+// builds the conversations of stored sessions that have none yet, or no session_metrics row (a
+// database from before this worker, or before migration 4, existed).
 import { buildConversation } from '../conversations/build-conversation.ts';
 import { ConversationStore } from '../conversations/conversation-store.ts';
 import type { Database } from 'better-sqlite3';
@@ -34,7 +34,8 @@ export class ConversationsWorker implements CdcWorker {
     this.options = options;
     this.store = new ConversationStore(options.db);
     this.missing = options.db.prepare(`SELECT DISTINCT m.platform AS platform, m.external_id AS sessionId FROM session_mappings m
-      WHERE m.external_id != '${NO_SESSION}' AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.platform = m.platform AND c.session_id = m.external_id)`);
+      WHERE m.external_id != '${NO_SESSION}' AND NOT EXISTS (SELECT 1 FROM conversations c JOIN session_metrics s ON s.conversation_id = c.id
+        WHERE c.platform = m.platform AND c.session_id = m.external_id)`);
   }
 
   takes(entry: CdcEntry): boolean {

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { AggregateMetrics, Period } from '../metrics/aggregate-metrics.ts';
 import type { CursorLineAcceptance } from '../metrics/cursor-line-acceptance.ts';
 import { liveNumbers } from '../metrics/live-numbers.ts';
+import { publicView } from '../metrics/public-view.ts';
 import type { SessionMetrics } from '../metrics/session-metrics.ts';
 import type { RedisKeys } from '../redis-keys.ts';
 import { parsePointKey, SERIES_RESOLUTIONS, type PointKey } from './metrics-series.ts';
@@ -13,12 +14,6 @@ import type { MetricsState, ScopeKey, TrackedSession } from './metrics-state.ts'
 import { TRACKED_MS } from './metrics-state.ts';
 
 type Multi = ReturnType<Redis['multi']>;
-
-/** A view without its tally: the tally is the engine's working state, not something to read. */
-export function publicView<T extends { tally: unknown }>(view: T): Omit<T, 'tally'> {
-  const { tally: _tally, ...rest } = view;
-  return rest;
-}
 
 export function sessionFields(session: TrackedSession): Record<string, string> {
   const { metrics, ref } = session;

@@ -157,6 +157,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idx_insights_detected ON insights(last_detected_at);
     `,
   },
+  {
+    version: 4,
+    name: 'session_metrics',
+    // Every metric of one session (the engine's SessionMetrics without its tally, as JSON), kept
+    // with its conversation: processed data the API, exports and the MCP server read for sessions
+    // of any age, also those no longer tracked in Redis (30 days).
+    sql: `
+      CREATE TABLE session_metrics (
+        conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        metrics TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {}

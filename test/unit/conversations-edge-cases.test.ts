@@ -9,7 +9,7 @@ describe('conversations: edge cases', () => {
     const s = session('claude_code', 'quiet');
     s.add('session_start', 0, { source: 'startup' }, { model: OPUS });
     s.add('session_end', 30, { reason: 'clear' });
-    const rows = buildConversation(s.events, ID);
+    const { metrics, ...rows } = buildConversation(s.events, ID);
     assert.deepEqual(rows, {
       conversation: {
         id: ID,
@@ -34,6 +34,8 @@ describe('conversations: edge cases', () => {
       turns: [],
       changes: [],
     });
+    // Its session_metrics row: thirty seconds, no prompt, no tool.
+    assert.deepEqual([metrics.latency.duration_ms, metrics.usage.prompts, metrics.usage.tool_calls, metrics.ended], [30_000, 0, 0, true]);
   });
 
   it('a session without prompts that did work: everything lands in turn 0 (session_start)', () => {

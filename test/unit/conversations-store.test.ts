@@ -50,8 +50,11 @@ describe('conversations: the store, on a real telemetry.db', () => {
       assert.deepEqual(store.conversation(id), rows.conversation);
       assert.deepEqual(store.turns(id), rows.turns);
       assert.deepEqual(store.changes(id), rows.changes);
+      // The session's metrics come back as the engine computed them (JSON: no undefined fields).
+      assert.deepEqual(store.metrics(id), JSON.parse(JSON.stringify(rows.metrics)));
     }
     assert.equal(store.conversation('no-such-id'), undefined);
+    assert.equal(store.metrics('no-such-id'), undefined);
     assert.deepEqual(store.turns('no-such-id'), []);
     // Every change's turn exists, and the tables hold only what they should.
     assert.deepEqual(queryDatabase(file, 'PRAGMA foreign_key_check'), []);

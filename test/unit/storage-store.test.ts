@@ -51,9 +51,9 @@ describe('storage: telemetry store', () => {
     const store = TelemetryStore.open(file, again);
     stores.push(store);
     assert.equal(again.lines.filter((line) => line.event === 'schema_migrated').length, 0);
-    assert.deepEqual(query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version').map((row) => row.version), [1, 2, 3]);
+    assert.deepEqual(query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version').map((row) => row.version), [1, 2, 3, 4]);
     const tables = query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((row) => row.name);
-    assert.deepEqual(tables, ['code_changes', 'conversation_turns', 'conversations', 'insights', 'raw_traces', 'schema_migrations', 'session_mappings']);
+    assert.deepEqual(tables, ['code_changes', 'conversation_turns', 'conversations', 'insights', 'raw_traces', 'schema_migrations', 'session_mappings', 'session_metrics']);
     const rawIndexes = query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'raw_traces' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((row) => row.name);
     assert.deepEqual(rawIndexes, ['idx_raw_date_hour', 'idx_raw_event_type', 'idx_raw_session_time'], 'the ingest path pays for these indexes only');
     assert.deepEqual(query('PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
