@@ -8,7 +8,7 @@ import { priceLookup } from '../slow-path/metrics-rebuild.ts';
 import { SessionSource } from '../slow-path/session-source.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliContext } from './context.ts';
-import { NoDatabaseError, openDatabaseReadOnly } from './read-database.ts';
+import { NoDatabaseError, openDatabaseReadOnly } from '../storage/read-only-database.ts';
 import { formatSessionReport } from './session-report.ts';
 
 export const help = `Usage: blueplane analyze <session> [--json]

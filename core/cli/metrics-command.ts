@@ -14,7 +14,7 @@ import { buildMetricsState, priceLookup, type RebuildReport } from '../slow-path
 import { SessionSource } from '../slow-path/session-source.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliContext } from './context.ts';
-import { NoDatabaseError, openDatabaseReadOnly } from './read-database.ts';
+import { NoDatabaseError, openDatabaseReadOnly } from '../storage/read-only-database.ts';
 
 export const help = `Usage: blueplane metrics rebuild [--json]
 

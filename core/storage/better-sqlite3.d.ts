@@ -2,6 +2,8 @@
 // @types/better-sqlite3 is not a dependency). Shapes follow the library's docs/api.md.
 declare module 'better-sqlite3' {
   export type BindValue = string | number | bigint | Buffer | Uint8Array | null;
+  /** A positional value, or an object of named parameters (`:name` in the SQL). */
+  export type BindParameter = BindValue | Readonly<Record<string, BindValue>>;
 
   export interface RunResult {
     changes: number;
@@ -9,9 +11,11 @@ declare module 'better-sqlite3' {
   }
 
   export interface Statement<Row = unknown> {
-    run(...params: BindValue[]): RunResult;
-    get(...params: BindValue[]): Row | undefined;
-    all(...params: BindValue[]): Row[];
+    run(...params: BindParameter[]): RunResult;
+    get(...params: BindParameter[]): Row | undefined;
+    all(...params: BindParameter[]): Row[];
+    /** Rows one at a time, without holding them all in memory. */
+    iterate(...params: BindParameter[]): IterableIterator<Row>;
   }
 
   export interface Transaction<F extends (...args: never[]) => unknown> {

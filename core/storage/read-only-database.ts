@@ -1,6 +1,6 @@
-// The CLI's read-only view of telemetry.db, for commands that work without the daemon. Opening
-// read-only never creates, migrates or locks the file against the daemon (WAL readers do not block
-// its writer).
+// A read-only view of telemetry.db, for readers that work beside the daemon (CLI commands, Layer 3).
+// Opening read-only never creates, migrates or locks the file against the daemon (WAL readers do
+// not block its writer).
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
