@@ -42,6 +42,17 @@ export function periodFields(view: AggregateMetrics): Record<string, string> {
   return { sessions: String(view.sessions), metrics: JSON.stringify(publicView(view)) };
 }
 
+/** What writePeriods writes: each scope's views, the views of the periods before, Cursor's line counts. */
+export interface PeriodViews {
+  current: ReadonlyMap<ScopeKey, Partial<Record<Period, AggregateMetrics>>>;
+  previous: ReadonlyMap<ScopeKey, Partial<Record<Period, AggregateMetrics>>>;
+  cursorLines: Readonly<Record<Period, CursorLineAcceptance>>;
+}
+
+export function periodViewsOf(state: MetricsState, now: number): PeriodViews {
+  return { current: state.periodViews(now), previous: state.previousPeriodViews(now), cursorLines: state.cursorLines(now) };
+}
+
 export class MetricsRedisWriter {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
@@ -64,27 +75,33 @@ export class MetricsRedisWriter {
   }
 
   /**
-   * Every period view, replacing the previous set; Cursor's own line counts go with the views of
-   * the Cursor platform and of all sessions (field `cursor_line_acceptance`) for periods with a day.
+   * Every period view, replacing the previous set, each with the view of the period before it
+   * (field `previous`, where there is one); Cursor's own line counts go with the views of the
+   * Cursor platform and of all sessions (field `cursor_line_acceptance`) for periods with a day.
    */
-  async writePeriods(views: ReadonlyMap<ScopeKey, Partial<Record<Period, AggregateMetrics>>>, cursorLines: Readonly<Record<Period, CursorLineAcceptance>>): Promise<void> {
+  async writePeriods(periods: PeriodViews): Promise<void> {
     const multi = this.redis.multi();
     const written = new Set<string>();
-    for (const [scope, periods] of views) {
-      for (const [period, view] of Object.entries(periods) as Array<[Period, AggregateMetrics]>) {
-        const key = this.keys.periodMetrics(scope, period);
-        multi.del(key).hset(key, periodFields(view));
-        written.add(key);
-      }
+    const fieldsOf = new Map<string, Record<string, string>>();
+    const fieldsAt = (scope: string, period: string): Record<string, string> => {
+      const key = this.keys.periodMetrics(scope, period);
+      let fields = fieldsOf.get(key);
+      if (!fields) fieldsOf.set(key, (fields = { sessions: '0' }));
+      return fields;
+    };
+    for (const [scope, views] of periods.current) {
+      for (const [period, view] of Object.entries(views) as Array<[Period, AggregateMetrics]>) Object.assign(fieldsAt(scope, period), periodFields(view));
     }
-    for (const [period, lines] of Object.entries(cursorLines) as Array<[Period, CursorLineAcceptance]>) {
+    for (const [scope, views] of periods.previous) {
+      for (const [period, view] of Object.entries(views) as Array<[Period, AggregateMetrics]>) fieldsAt(scope, period).previous = JSON.stringify(publicView(view));
+    }
+    for (const [period, lines] of Object.entries(periods.cursorLines) as Array<[Period, CursorLineAcceptance]>) {
       if (lines.days === 0) continue;
-      for (const scope of ['all', 'platform:cursor']) {
-        const key = this.keys.periodMetrics(scope, period);
-        if (!written.has(key)) multi.del(key);
-        multi.hset(key, 'cursor_line_acceptance', JSON.stringify(lines));
-        written.add(key);
-      }
+      for (const scope of ['all', 'platform:cursor']) fieldsAt(scope, period).cursor_line_acceptance = JSON.stringify(lines);
+    }
+    for (const [key, fields] of fieldsOf) {
+      multi.del(key).hset(key, fields);
+      written.add(key);
     }
     for (const key of this.periodKeys) if (!written.has(key)) multi.del(key);
     this.periodKeys = written;
@@ -100,7 +117,7 @@ export class MetricsRedisWriter {
     for (let start = 0; start < Math.max(sessions.length, 1); start += 200) {
       await this.writeSessions(sessions.slice(start, start + 200), start === 0 ? touched : new Map(), state, now);
     }
-    await this.writePeriods(state.periodViews(now), state.cursorLines(now));
+    await this.writePeriods(periodViewsOf(state, now));
   }
 
   /** Deletes every metrics key of this install (SCAN on the prefix; other keys are never touched). */

@@ -131,10 +131,23 @@ export class MetricsState {
 
   /** The period views of every scope that has a session in the period. */
   periodViews(now: number): Map<ScopeKey, Partial<Record<Period, AggregateMetrics>>> {
+    return this.viewsOver((Object.keys(PERIODS) as Period[]).map((period) => [period, periodWindow(period, now)]));
+  }
+
+  /**
+   * The views of the period before each period (the change a reader compares against), for the
+   * periods whose previous window lies inside the TRACKED_MS this state keeps: 1h, 24h, 7d.
+   */
+  previousPeriodViews(now: number): Map<ScopeKey, Partial<Record<Period, AggregateMetrics>>> {
+    const periods = (Object.keys(PERIODS) as Period[]).filter((period) => 2 * PERIODS[period] <= TRACKED_MS);
+    return this.viewsOver(periods.map((period) => [period, periodWindow(period, now - PERIODS[period])]));
+  }
+
+  private viewsOver(windows: ReadonlyArray<readonly [Period, Window]>): Map<ScopeKey, Partial<Record<Period, AggregateMetrics>>> {
     const views = new Map<ScopeKey, Partial<Record<Period, AggregateMetrics>>>();
-    for (const period of Object.keys(PERIODS) as Period[]) {
+    for (const [period, window] of windows) {
       const byScope = new Map<ScopeKey, SessionMetrics[]>();
-      for (const { session, metrics } of this.windowedSessions(periodWindow(period, now))) {
+      for (const { session, metrics } of this.windowedSessions(window)) {
         for (const scope of scopesOf(session.metrics)) {
           const list = byScope.get(scope);
           if (list) list.push(metrics);

@@ -10,7 +10,7 @@ import type { PriceOf } from '../metrics/token-usage.ts';
 import type { RedisKeys } from '../redis-keys.ts';
 import type { TelemetryStore } from '../storage/telemetry-store.ts';
 import { CdcConsumer, type CdcStats, type CdcWorker } from './cdc-consumer.ts';
-import { MetricsRedisWriter } from './metrics-redis.ts';
+import { MetricsRedisWriter, periodViewsOf } from './metrics-redis.ts';
 import { buildMetricsState } from './metrics-rebuild.ts';
 import type { RebuildReport } from './metrics-rebuild.ts';
 import { MetricsState, TRACKED_MS } from './metrics-state.ts';
@@ -128,7 +128,7 @@ export class SlowPath {
   private async writePeriods(): Promise<void> {
     try {
       const now = this.now();
-      await this.writer.writePeriods(this.state.periodViews(now), this.state.cursorLines(now));
+      await this.writer.writePeriods(periodViewsOf(this.state, now));
     } catch (error) {
       this.options.log.warn('metrics_periods_failed', { error: (error as Error).message });
     }
