@@ -29,8 +29,8 @@ describe('metrics: the view of the period before (the change a reader compares a
     const now = T0 + 2 * HOUR;
     const old = session('claude_code', 'old');
     old.add('user_prompt', 1800, { prompt_chars: 10 });
-    old.add('tool_start', 1801, { tool_name: 'Bash', tool_use_id: 'b1' });
-    old.add('tool_failure', 1802, { tool_name: 'Bash', tool_use_id: 'b1', error_class: 'exit_nonzero' });
+    old.add('tool_start', 1801, { tool: 'Bash', tool_use_id: 'b1' });
+    old.add('tool_failure', 1802, { tool: 'Bash', tool_use_id: 'b1', success: false, error_class: 'invalid_input' });
     old.add('user_prompt', 1810, { prompt_chars: 12 });
     const recent = session('claude_code', 'recent');
     recent.add('user_prompt', 6600, { prompt_chars: 5 });
