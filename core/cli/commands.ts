@@ -40,4 +40,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'install, remove or check the Claude Code and Cursor hooks',
     load: () => import('./hooks-command.ts'),
   },
+  mcp: {
+    summary: 'serve read-only telemetry tools to Claude Code, Cursor or any MCP client over stdio',
+    load: () => import('./mcp-command.ts'),
+  },
 };
