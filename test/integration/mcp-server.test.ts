@@ -336,7 +336,16 @@ describe('MCP server: `blueplane mcp` over stdio with the SDK client', function 
     assert.equal((await mcp.json('session_metrics', { session: MAIN_SESSION })).metrics.usage.prompts, 3);
     assert.equal((await mcp.json('acceptance_analysis', {})).total.changes, 3);
     assert.deepEqual(mcp.protocolErrors.map(String), []);
-    assert.match(mcp.stderr(), /^$|blueplane mcp: /m, 'logs, if any, on stderr');
+    for (const line of mcp.stderr().split('\n').filter(Boolean)) assert.match(line, /^blueplane mcp: /, 'only the server\'s own log lines on stderr');
+  });
+
+  it('`blueplane mcp --help` names the tools and how to register them; a stray argument is a usage error', async () => {
+    const help = await runCli(['mcp', '--help'], env);
+    assert.equal(help.code, 0, help.stderr);
+    for (const name of ['current_metrics', 'session_metrics', 'acceptance_analysis', 'error_patterns', 'recent_sessions', 'insights', 'claude mcp add', '.cursor/mcp.json']) assert.ok(help.stdout.includes(name), `help names ${name}`);
+    const stray = await runCli(['mcp', 'serve'], env);
+    assert.equal(stray.code, 2);
+    assert.match(stray.stderr, /unexpected argument 'serve'/);
   });
 
   it('without a database yet, the stored-data tools say how to start; a Redis that is not there is named', async () => {
