@@ -59,7 +59,7 @@ export const createIngestPipeline: PipelineFactory = async ({ config, redisUrl, 
   const store = TelemetryStore.open(telemetryDatabasePath(config.home), log);
   const service = new IngestService({ config, store, redis: redisUrl ?? null, log });
   const drain = new SpoolDrain({ home: config.home, sink: service, log });
-  const monitors = new Monitors({ home: config.home, settings: loadMonitorSettings(config.home, env, (message) => log.warn('config_problem', { message })), sink: service, log });
+  const monitors = new Monitors({ home: config.home, settings: loadMonitorSettings(config.home, env, (message) => log.warn('config_problem', { message })), sink: service, log, db: store.connection() });
   const redisOptions = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
   const slowRedis = redisUrl
     ? { reader: connectRedis(redisUrl, { ...redisOptions, connectionName: 'blueplane-workers-reader' }), commands: connectRedis(redisUrl, { ...redisOptions, connectionName: 'blueplane-workers' }) }
@@ -77,7 +77,7 @@ export const createIngestPipeline: PipelineFactory = async ({ config, redisUrl, 
       // The drain's watcher is up when start() returns; its first pass (a spool left by a long
       // Redis outage can hold many thousands of events) runs on while the daemon already answers.
       firstDrain = drain.start().catch((error: unknown) => log.error('spool_drain_failed', errorFields(error)));
-      monitors.start();
+      monitors.start(firstDrain);
       // The slow path first rebuilds the metrics from SQLite: the daemon answers meanwhile.
       slowStart = slowPath?.start().catch((error: unknown) => log.error('slow_path_failed', errorFields(error)));
     },

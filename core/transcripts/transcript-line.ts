@@ -63,7 +63,7 @@ export function tokenTotal(tokens: TranscriptTokens): number {
 
 const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
-function isoTimestamp(value: unknown): string | undefined {
+export function isoTimestamp(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   // Claude Code writes Date#toISOString output: keep it as is without a parse per line.
   if (CANONICAL_ISO.test(value)) return value;
