@@ -5,7 +5,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { sessionScopeKey } from '../insights/insight-input.ts';
 import { PERIODS, type Period } from '../metrics/aggregate-metrics.ts';
 import { errorPatterns } from '../query/error-analysis.ts';
 import { INSIGHT_TYPES, type InsightType } from '../query/insights-query.ts';
@@ -167,7 +166,7 @@ export function registerTools(server: McpServer, access: TelemetryAccess): void 
       const found = insights.list({
         ...(type ? { type } : {}),
         // Session findings are keyed by platform and IDE session id (insight-input.ts).
-        ...(about ? { sessionUuid: sessionScopeKey(about) } : {}),
+        ...(about ? { session: about } : {}),
         ...(severity ? { severity } : {}),
         includeResolved: include_resolved,
         limit,

@@ -1,6 +1,8 @@
 // Insights as Layer 3 reads them (GET /insights, `blueplane insights`, the MCP tool): the findings
 // the rules (or the optional provider) stored, filtered by kind, scope or session, newest first.
 import type { Evidence, InsightScope, Severity } from '../insights/finding.ts';
+import { sessionScopeKey } from '../insights/insight-input.ts';
+import type { SessionMetrics } from '../metrics/session-metrics.ts';
 import type { ProcessedDatabase } from './processed-database.ts';
 
 /** The seed's insight types, each a group of rules. */
@@ -14,8 +16,8 @@ export type InsightType = keyof typeof INSIGHT_TYPES;
 export interface InsightFilter {
   type?: InsightType;
   scope?: InsightScope;
-  /** Findings about this session (its UUID): scope session. */
-  sessionUuid?: string;
+  /** Findings about this session: scope session. */
+  session?: Pick<SessionMetrics, 'platform' | 'session_id'>;
   severity?: Severity;
   includeResolved?: boolean;
   limit: number;
@@ -61,8 +63,8 @@ export class InsightsQuery {
   list(filter: InsightFilter): { total: number; limit: number; offset: number; insights: InsightAnswer[] } {
     const bound = {
       rules: filter.type ? JSON.stringify(INSIGHT_TYPES[filter.type]) : null,
-      scope: filter.sessionUuid !== undefined ? 'session' : (filter.scope ?? null),
-      session: filter.sessionUuid ?? null,
+      scope: filter.session !== undefined ? 'session' : (filter.scope ?? null),
+      session: filter.session !== undefined ? sessionScopeKey(filter.session) : null,
       severity: filter.severity ?? null,
       resolved: filter.includeResolved ? 1 : 0,
     };
