@@ -1,28 +1,26 @@
-// `blueplane analyze <session> [--json]`: one session's metrics, computed from the stored events
-// (a first version; the API issue serves the same through the daemon). <session> is our session
+// `blueplane analyze <session> [--json]`: one session's metrics as the conversations worker stored
+// them (session_metrics, Layer 3's processed data; no Redis needed). <session> is our session
 // UUID or the IDE's session id, or a prefix of either.
-import { loadConfig } from '../config.ts';
-import { computeSessionMetrics } from '../metrics/session-metrics.ts';
-import { publicView } from '../metrics/public-view.ts';
-import { priceLookup } from '../slow-path/metrics-rebuild.ts';
-import { SessionSource } from '../slow-path/session-source.ts';
+import { SessionsQuery } from '../query/sessions-query.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliContext } from './context.ts';
-import { NoDatabaseError, openDatabaseReadOnly } from '../storage/read-only-database.ts';
+import { withProcessedDatabase } from './processed-data.ts';
 import { formatSessionReport } from './session-report.ts';
 
 export const help = `Usage: blueplane analyze <session> [--json]
 
 Prints one session's metrics: prompts, tool calls per tool with failures and latency percentiles,
 error and interruption rates, acceptance rate with time to accept and reject, lines changed,
-tokens per model and the estimated cost. <session> is Blueplane's session UUID or the IDE's
-session id (Claude Code session id, Cursor conversation id), or the start of either.
+tokens per model and the estimated cost, as the daemon stored them with the session's
+conversation (works without Redis). <session> is Blueplane's session UUID or the IDE's session id
+(Claude Code session id, Cursor conversation id), or the start of either; \`blueplane sessions\`
+lists them.
 
 Options:
   --json      print the metrics as one JSON object
   -h, --help  show this help
 
-Exit codes: 0 printed, 1 no such session or no database, 2 bad command line.
+Exit codes: 0 printed, 1 no such session, its metrics not stored yet or no database, 2 bad command line.
 `;
 
 const COMMAND_LINE = 'blueplane analyze';
@@ -36,31 +34,25 @@ export async function run(args: readonly string[], context: CliContext): Promise
   const [wanted, extra] = parsed.positionals;
   if (wanted === undefined || wanted.trim() === '') throw new UsageError(`name the session to analyze; run \`${COMMAND_LINE} --help\``);
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; run \`${COMMAND_LINE} --help\``);
-  const config = loadConfig(context.env);
-  let db;
-  try {
-    db = openDatabaseReadOnly(config.home);
-  } catch (error) {
-    if (!(error instanceof NoDatabaseError)) throw error;
-    context.stderr(`blueplane analyze: ${error.message}\n`);
-    return EXIT_FAILURE;
-  }
-  try {
-    const source = new SessionSource(db);
-    const matches = source.matching(wanted.trim());
-    if (matches.length !== 1) {
+  const json = parsed.booleans.has('json');
+  return withProcessedDatabase(context, COMMAND_LINE, (db) => {
+    const sessions = new SessionsQuery(db);
+    const match = sessions.find(wanted.trim());
+    if (match.kind !== 'found') {
       context.stderr(
-        matches.length === 0
-          ? `blueplane analyze: no session matches '${wanted}'; \`blueplane status\` shows whether events are being stored\n`
-          : `blueplane analyze: '${wanted}' matches ${matches.length} sessions (${matches.map((ref) => ref.uuid).join(', ')}); give more of the id\n`,
+        match.kind === 'none'
+          ? `${COMMAND_LINE}: no session matches '${wanted}'; \`blueplane sessions\` lists them, \`blueplane status\` shows whether events are being stored\n`
+          : `${COMMAND_LINE}: '${wanted}' matches ${match.ids.length} sessions (${match.ids.join(', ')}); give more of the id\n`,
       );
       return EXIT_FAILURE;
     }
-    const ref = matches[0]!;
-    const metrics = computeSessionMetrics(source.events(ref.platform, ref.sessionId), { priceOf: priceLookup(config.home) });
-    context.stdout(parsed.booleans.has('json') ? `${JSON.stringify({ session_uuid: ref.uuid, ...publicView(metrics) }, null, 2)}\n` : formatSessionReport(ref, metrics));
+    const { session } = match;
+    const metrics = sessions.metrics(session.id);
+    if (!metrics) {
+      context.stderr(`${COMMAND_LINE}: the metrics of session ${session.id} are not stored yet; the daemon stores them as it processes the events (\`blueplane status\` shows its backlog)\n`);
+      return EXIT_FAILURE;
+    }
+    context.stdout(json ? `${JSON.stringify({ session_uuid: session.id, ...metrics }, null, 2)}\n` : formatSessionReport(session, metrics));
     return EXIT_OK;
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -1,35 +1,18 @@
 // One session's metrics as a terminal report (`blueplane analyze`): what was asked, what the
 // assistant did, what was kept, what it cost. Unavailable metrics say why instead of showing 0.
-import type { Metric } from '../metrics/metric-value.ts';
+import type { ConversationRow } from '../conversations/conversation-rows.ts';
 import type { DistributionSummary } from '../metrics/percentile.ts';
+import type { PublicView } from '../metrics/public-view.ts';
 import type { SessionMetrics } from '../metrics/session-metrics.ts';
 import { totalTokens } from '../metrics/token-usage.ts';
-import type { SessionRef } from '../slow-path/session-source.ts';
-
-function shown<T>(metric: Metric<T>, format: (value: T) => string): string {
-  return metric.status === 'ok' ? format(metric.value) : `n/a (${metric.detail})`;
-}
-
-const percent = (value: number): string => `${(value * 100).toFixed(1)} %`;
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return minutes < 60 ? `${minutes} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
+import { formatMs, formatPercent as percent, shown, table } from './terminal-format.ts';
 
 const spread = (summary: DistributionSummary): string => `p50 ${formatMs(summary.p50)}, p95 ${formatMs(summary.p95)}, max ${formatMs(summary.max)} (n=${summary.count})`;
 
-function table(rows: ReadonlyArray<readonly string[]>): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`);
-}
-
-export function formatSessionReport(ref: SessionRef, metrics: SessionMetrics): string {
+export function formatSessionReport(session: Pick<ConversationRow, 'id' | 'platform' | 'session_id'>, metrics: PublicView<SessionMetrics>): string {
   const { acceptance, errors, latency, tokens, code, usage } = metrics;
   const lines = [
-    `Session ${ref.uuid} (${ref.platform} ${ref.sessionId})`,
+    `Session ${session.id} (${session.platform} ${session.session_id})`,
     `  ${metrics.first_event_at ?? '?'} to ${metrics.last_event_at ?? '?'}: ${formatMs(latency.duration_ms)}, active ${formatMs(latency.active_time_ms)}${metrics.ended ? `, ended${metrics.ended_normally ? '' : ' abnormally'}` : ', not ended'}`,
     '',
     `Prompts ${usage.prompts}, tool calls ${usage.tool_calls}, errors ${errors.errors} (${shown(errors.tool_error_rate, percent)}), interruptions ${errors.interruptions} (${shown(errors.interruption_rate, percent)})`,
