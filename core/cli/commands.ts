@@ -33,8 +33,20 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./analyze-command.ts'),
   },
   metrics: {
-    summary: 'metrics rebuild: recompute every live metric from the stored events',
+    summary: 'live metrics of a period with the change against the one before (--json); metrics rebuild',
     load: () => import('./metrics-command.ts'),
+  },
+  sessions: {
+    summary: 'the stored sessions, a page at a time, with their totals (--json)',
+    load: () => import('./sessions-command.ts'),
+  },
+  insights: {
+    summary: 'what the rules found: severity, title, scope, evidence (--json)',
+    load: () => import('./insights-command.ts'),
+  },
+  export: {
+    summary: 'processed sessions, turns, changes and insights as JSON, CSV or Parquet (--since, --until, --anonymize)',
+    load: () => import('./export-command.ts'),
   },
   hooks: {
     summary: 'install, remove or check the Claude Code and Cursor hooks',
