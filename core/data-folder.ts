@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { secureRandomBytes } from './event/uuid-v7.ts';
 
 export const SECRET_FILE = 'secret.key';
+/** The local API's bearer token (same format and care as the secret). */
+export const API_TOKEN_FILE = 'api-token';
 export const SPOOL_FOLDER = 'spool';
 
 /** Creates the folder (and parents) if needed; a folder we create is 0700. Returns the path. */
@@ -34,7 +36,12 @@ function readSecret(path: string): Buffer | undefined {
  * sees a half-written file and the first writer wins.
  */
 export function loadOrCreateSecret(home: string): Buffer {
-  const path = join(home, SECRET_FILE);
+  return loadOrCreateKeyFile(home, SECRET_FILE);
+}
+
+/** 32 random bytes kept as hex in `home/name` (0600), created on first use as the secret is. */
+export function loadOrCreateKeyFile(home: string, name: string): Buffer {
+  const path = join(home, name);
   // Read first: on every run but the first the folder exists, and a hook saves the mkdir.
   const existing = readSecret(path);
   if (existing) return existing;
@@ -49,6 +56,6 @@ export function loadOrCreateSecret(home: string): Buffer {
     unlinkSync(temp);
   }
   const secret = readSecret(path);
-  if (!secret) throw new Error(`${path} does not hold a valid secret; delete it to let Blueplane create a new one`);
+  if (!secret) throw new Error(`${path} does not hold a valid key; delete it to let Blueplane create a new one`);
   return secret;
 }

@@ -60,6 +60,7 @@ export function formatStatus(status: DaemonStatus): string {
     ['database', `${status.database.path}${status.database.sizeBytes === null ? ' (not created yet)' : `, ${formatBytes(status.database.sizeBytes)}`}`],
     ['log', status.log],
   );
+  if (status.api) rows.push(['api', status.api.url ?? `not serving (${status.api.error})`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [`${head.join(', ')} (version ${status.version})`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
   if (status.problems.length > 0) lines.push('', ...status.problems.map((problem) => `! ${problem}`));

@@ -82,6 +82,8 @@ export interface DaemonStatus {
   ingest: Record<string, number> | null;
   /** The slow path's CDC counters (read, acknowledged, dead-lettered, retries, in flight); null without Redis. */
   slowPath: Record<string, number> | null;
+  /** The local API: where it listens, or why it does not; null when no daemon runs. */
+  api: { url: string | null; error: string | null } | null;
   /** Things the user should know or fix, each a sentence that says what to do. */
   problems: string[];
 }

@@ -6,6 +6,8 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { BlueplaneConfig } from '../config.ts';
 import { ensurePrivateFolder } from '../data-folder.ts';
 import type { Log } from '../log.ts';
+import { ApiServer } from '../api/api-server.ts';
+import { loadApiSettings } from '../api/api-settings.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { queryDaemonStatus } from './control-client.ts';
 import { CONTROL_PROTOCOL_VERSION } from './control-protocol.ts';
@@ -88,6 +90,8 @@ export class Daemon {
   private switching: Promise<void> | undefined;
   private managedStartFailedAt = -Infinity;
   private closing: Promise<void> | undefined;
+  private api: ApiServer | undefined;
+  private apiState: { url: string | null; error: string | null } = { url: null, error: null };
   private resolveStop!: (reason: string) => void;
 
   constructor(options: DaemonOptions) {
@@ -118,6 +122,7 @@ export class Daemon {
     await this.control.listen();
 
     await this.startIngest(await this.chooseRedis());
+    await this.startApi();
     if (this.state === 'starting') this.state = 'running';
     const choice = this.redisChoice!;
     log.info('daemon_ready', {
@@ -128,6 +133,28 @@ export class Daemon {
       startup_ms: Date.now() - this.startedAt.getTime(),
     });
     return { kind: 'started' };
+  }
+
+  /**
+   * The local API, once the database exists. A port already taken is logged and shown by
+   * `status`; capture and processing go on without the API.
+   */
+  private async startApi(): Promise<void> {
+    const { config, env } = this.options;
+    const settings = loadApiSettings(config.home, env, (message) => this.log.warn('config_problem', { message }));
+    const api = new ApiServer({ config, settings, env, log: this.log });
+    try {
+      const record = await api.start();
+      this.api = api;
+      api.useRedis(this.redisChoice?.kind === 'redis' ? this.redisChoice.url : undefined);
+      this.apiState = { url: `http://${record.host.includes(':') ? `[${record.host}]` : record.host}:${record.port}/api/v1`, error: null };
+    } catch (error) {
+      await api.close().catch(() => undefined);
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EADDRINUSE' ? `port ${settings.port} is taken; set BLUEPLANE_API_PORT or api.port in config.json to another port` : (error as Error).message;
+      this.apiState = { url: null, error: reason };
+      this.log.error('api_unavailable', { code: code ?? (error as Error).name, port: settings.port });
+    }
   }
 
   private chooseRedis(): Promise<RedisChoice> {
@@ -150,6 +177,7 @@ export class Daemon {
     }
     this.pipeline = await this.options.createPipeline({ config: this.options.config, redisUrl: choice.kind === 'redis' ? choice.url : undefined, env: this.options.env, log });
     await this.pipeline.start();
+    this.api?.useRedis(choice.kind === 'redis' ? choice.url : undefined);
     if (choice.kind === 'redis' && choice.managed) {
       this.watchdog = new ManagedRedisWatchdog({
         url: choice.url,
@@ -223,6 +251,7 @@ export class Daemon {
     clearInterval(this.redisRetry);
     await this.switching;
     this.watchdog?.close();
+    await step('api', () => this.api?.close());
     await step('pipeline', () => this.pipeline?.close());
     await step('control socket', () => this.control?.close());
     if (this.lock) {
@@ -297,7 +326,8 @@ export class Daemon {
       database: { path: telemetryDatabasePath(paths.home), sizeBytes: figures?.databaseBytes ?? null },
       ingest: pipeline ? { ...pipeline.stats() } : null,
       slowPath: pipeline?.slowPathStats() ? { ...pipeline.slowPathStats() } : null,
-      problems,
+      api: { ...this.apiState },
+      problems: this.apiState.error ? [...problems, `The local API is not serving: ${this.apiState.error}.`] : problems,
     };
   }
 }

@@ -106,6 +106,7 @@ export async function readOfflineStatus(config: BlueplaneConfig, env: Record<str
     database: { path: databasePath, sizeBytes: databaseSizeBytes(databasePath) },
     ingest: null,
     slowPath: null,
+    api: null,
     problems,
   };
 }

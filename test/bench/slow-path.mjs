@@ -66,7 +66,7 @@ async function main() {
   const producer = new Redis(redis.url, { protocol: 2 });
   const reader = new Redis(redis.url, { protocol: 2 });
   const subscriber = new Redis(redis.url, { protocol: 2 });
-  const env = { ...process.env, BLUEPLANE_HOME: home, BLUEPLANE_REDIS_URL: redis.url, BLUEPLANE_REDIS_PREFIX: prefix, BLUEPLANE_CLAUDE_PROJECTS: join(home, 'none'), BLUEPLANE_CURSOR_USER_DIRS: join(home, 'none') };
+  const env = { ...process.env, BLUEPLANE_HOME: home, BLUEPLANE_REDIS_URL: redis.url, BLUEPLANE_REDIS_PREFIX: prefix, BLUEPLANE_CLAUDE_PROJECTS: join(home, 'none'), BLUEPLANE_CURSOR_USER_DIRS: join(home, 'none'), BLUEPLANE_API_PORT: '0' };
   delete env.NODE_EXTRA_CA_CERTS;
   const cli = new URL('../../dist/core/cli.js', import.meta.url).pathname;
   const daemon = spawn(process.execPath, [...DAEMON_NODE_FLAGS, cli, 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -6,12 +6,15 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DaemonStatus } from '../../core/daemon/control-protocol.ts';
-import { REPO_ROOT, cleanEnv, ensureBuiltHooks } from './hook-process.ts';
+import { REPO_ROOT, cleanEnv, ensureBuilt, ensureBuiltHooks } from './hook-process.ts';
 
 export const CLI_PATH = join(REPO_ROOT, 'dist', 'core', 'cli.js');
 
-/** dist/core/cli.js is built by the same build as the hooks. */
-export const ensureBuiltCli = ensureBuiltHooks;
+/** The hooks and the CLI bundle (which runs the daemon), rebuilt when older than the sources. */
+export function ensureBuiltCli(): void {
+  ensureBuiltHooks();
+  ensureBuilt('cli', [CLI_PATH]);
+}
 
 export interface CliRun {
   code: number | null;
@@ -33,6 +36,8 @@ export function daemonEnv(home: string, redisUrl: string, prefix: string, extra:
     BLUEPLANE_REDIS_PREFIX: prefix,
     BLUEPLANE_CLAUDE_PROJECTS: join(home, 'claude-projects'),
     BLUEPLANE_CURSOR_USER_DIRS: join(home, 'cursor-user'),
+    // Any free port: test daemons never take the user's 7531 or each other's.
+    BLUEPLANE_API_PORT: '0',
     ...extra,
   });
 }

@@ -30,12 +30,16 @@ function newestSource(folder: string): number {
  * stale file.
  */
 export function ensureBuiltHooks(): void {
-  const built = (['claude', 'cursor'] as const).map(builtHookPath);
+  ensureBuilt('hooks', (['claude', 'cursor'] as const).map(builtHookPath));
+}
+
+/** The same for one build group (scripts/build.mjs: hooks, cli, extension) and the files it makes. */
+export function ensureBuilt(group: string, built: readonly string[]): void {
   const sources = Math.max(newestSource(join(REPO_ROOT, 'hooks')), newestSource(join(REPO_ROOT, 'core')));
   if (built.every((path) => existsSync(path) && statSync(path).mtimeMs >= sources)) return;
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs'), 'hooks'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs'), group], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (result.status !== 0 || !built.every(existsSync)) {
-    throw new Error(`dist/hooks is missing or stale and \`npm run build\` failed:\n${result.stdout}${result.stderr}`);
+    throw new Error(`the ${group} bundle is missing or stale and \`npm run build\` failed:\n${result.stdout}${result.stderr}`);
   }
 }
 

@@ -41,6 +41,7 @@ const STATUS: DaemonStatus = {
   database: { path: '/home/u/.blueplane/telemetry.db', sizeBytes: 3 * 1024 * 1024 },
   ingest: { batches: 4 },
   slowPath: null,
+  api: { url: 'http://127.0.0.1:7531/api/v1', error: null },
   problems: [],
 };
 
@@ -71,6 +72,8 @@ describe('daemon CLI commands', () => {
     assert.match(text, /events stored +10/);
     assert.match(text, /spool backlog +1 files, 3 events/);
     assert.match(text, /database +\/home\/u\/\.blueplane\/telemetry\.db, 3\.0 MB/);
+    assert.match(text, /api +http:\/\/127\.0\.0\.1:7531\/api\/v1/);
+    assert.match(formatStatus({ ...STATUS, api: { url: null, error: 'port 7531 is taken' } }), /api +not serving \(port 7531 is taken\)/);
     const down = formatStatus({
       ...STATUS,
       pid: null,
