@@ -48,6 +48,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'processed sessions, turns, changes and insights as JSON, CSV or Parquet (--since, --until, --anonymize)',
     load: () => import('./export-command.ts'),
   },
+  purge: {
+    summary: 'delete everything stored (database, this install\'s Redis keys, spool), after asking (--yes)',
+    load: () => import('./purge-command.ts'),
+  },
   hooks: {
     summary: 'install, remove or check the Claude Code and Cursor hooks',
     load: () => import('./hooks-command.ts'),
