@@ -51,6 +51,8 @@ export function runHook(spec: HookSpec): void {
   let home: string | undefined;
   /** Built and not yet stored anywhere. */
   let unsent: TelemetryEvent | undefined;
+  /** Whether this run got as far as building its event (stored or not). */
+  let built = false;
 
   const exit = (): void => {
     if (exiting) return;
@@ -65,6 +67,16 @@ export function runHook(spec: HookSpec): void {
     process.exit(0);
   };
   const spoolUnsent = (): void => {
+    // Cut short before the event was built (a starved machine can run the watchdog before the
+    // stdin deadline's timer): the run still leaves a trace, a read_timeout hook_error.
+    if (!built && home && !exiting) {
+      built = true;
+      try {
+        unsent = buildHookErrorEvent('read_timeout', 0, { platform: spec.platform, hookArg: process.argv[2], env, secret: loadOrCreateSecret(home) });
+      } catch {
+        // No secret to key it with: nothing can be recorded.
+      }
+    }
     const event = unsent;
     unsent = undefined;
     if (event && home) {
@@ -108,6 +120,7 @@ export function runHook(spec: HookSpec): void {
 
     const context: CaptureContext = { platform: spec.platform, hookArg: process.argv[2], env, secret: loadOrCreateSecret(config.home) };
     unsent = eventFor(input, context);
+    built = true;
 
     const target = parseRedisUrl(config.redisUrl);
     if (target.ok) {

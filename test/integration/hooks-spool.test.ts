@@ -53,6 +53,19 @@ describe('hooks: Redis unavailable → spool', function () {
     }
   });
 
+  it('a hook ended while still waiting for its input (SIGTERM at teardown) exits 0 and leaves a read_timeout hook_error, not nothing', async () => {
+    const { spawn } = await import('node:child_process');
+    const { builtHookPath } = await import('../support/hook-process.ts');
+    const child = spawn(process.execPath, [builtHookPath('claude'), 'PostToolUse'], { env: hookEnv(home.path, downUrl, uniquePrefix()), stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.write('{"session_id": "cut-short", "hook_event_name": "PostTo');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const events = readSpooledEvents(home.path, 'claude_code');
+    assert.deepEqual(events.map((event) => [event.event_type, event.payload.error_reason]), [['hook_error', 'read_timeout']]);
+  });
+
   it('30 hooks at once write exactly 30 whole lines', async () => {
     const runs = await Promise.all(
       Array.from({ length: 30 }, () => runHookProcess({ hook: 'claude', args: ['PostToolUse'], stdin: postToolUse.json, env: hookEnv(home.path, downUrl, uniquePrefix()) })),
