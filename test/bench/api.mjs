@@ -21,6 +21,7 @@ import { Agent, createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count, fixed, option, percentile, statusMb } from './bench-format.mjs';
+import { groupBacklog, row, sleep, waitUntil } from './bench-waits.mjs';
 
 const EVENTS = Number(process.env.BENCH_API_EVENTS) > 0 ? Math.floor(Number(process.env.BENCH_API_EVENTS)) : option('events', 1_000_000);
 const REQUESTS = option('requests', 500);
@@ -31,35 +32,6 @@ const TARGET_P95_MS = 20;
 const CHUNK = 20_000; // events generated per seed: sessions are cut only at chunk ends
 const PIPELINE = 500;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function row(label, value, target = '', verdict = '') {
-  console.log(`${label.padEnd(40)} ${value.padEnd(44)} ${target.padEnd(18)} ${verdict}`);
-}
-
-async function waitUntil(probe, timeoutMs, everyMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) return undefined;
-    await sleep(everyMs);
-  }
-}
-
-/** Lag of a consumer group (entries not yet delivered + delivered but not acknowledged). */
-async function groupBacklog(redis, stream, group) {
-  try {
-    const groups = await redis.xinfo('GROUPS', stream);
-    for (const fields of groups) {
-      const record = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
-      if (record.name === group) return Number(record.pending) + Number(record.lag ?? 0);
-    }
-  } catch {
-    return Infinity;
-  }
-  return Infinity;
-}
 
 /** One GET on the keep-alive agent: status, body and the time from sending to the last byte, in ms. */
 function get(agent, port, path, headers) {

@@ -15,41 +15,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count, fixed, option, percentile, statusMb } from './bench-format.mjs';
+import { groupBacklog, row, sleep, waitUntil } from './bench-waits.mjs';
 
 const RATE = option('rate', 100);
 const SECONDS = option('seconds', 20);
 const FLOOD = option('flood', 20_000);
 const TARGET_P95_MS = 250;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function row(label, value, target = '', verdict = '') {
-  console.log(`${label.padEnd(40)} ${value.padEnd(44)} ${target.padEnd(18)} ${verdict}`);
-}
-
-async function waitUntil(probe, timeoutMs, everyMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) return undefined;
-    await sleep(everyMs);
-  }
-}
-
-/** Lag of a consumer group (entries not yet delivered + delivered but not acknowledged). */
-async function groupBacklog(redis, stream, group) {
-  try {
-    const groups = await redis.xinfo('GROUPS', stream);
-    for (const fields of groups) {
-      const record = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
-      if (record.name === group) return Number(record.pending) + Number(record.lag ?? 0);
-    }
-  } catch {
-    return Infinity;
-  }
-  return Infinity;
-}
 
 async function main() {
   const { startRedis } = await import('../support/redis-server.ts');
